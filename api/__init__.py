@@ -1,0 +1,1 @@
+"""FastAPI application: analysis and Delphi endpoints over the ``foresight`` services."""

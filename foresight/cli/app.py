@@ -1,0 +1,19 @@
+"""Assembly of the ``foresight`` command groups."""
+
+from __future__ import annotations
+
+import typer
+
+from foresight.cli import db_cmd, docs_cmd, ingest_cmd
+
+app = typer.Typer(
+    name="foresight",
+    help="Intelligent technology foresight: import, analyse, curate, Delphi, priority lists.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command("ingest")(ingest_cmd.ingest)
+app.command("demo")(ingest_cmd.demo)
+app.command("formats")(ingest_cmd.list_formats)
+app.add_typer(docs_cmd.app, name="docs")
+app.add_typer(db_cmd.app, name="db")

@@ -1,0 +1,1 @@
+"""Data resource layer: parsers for the exports analysts have, normalization, deduplication, import."""

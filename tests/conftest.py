@@ -1,0 +1,98 @@
+"""Shared fixtures: a migrated store on SQLite and on PostgreSQL for every database test.
+
+PostgreSQL tests use a fresh schema per test on ``FORESIGHT_TEST_POSTGRES_URL`` (default: the local
+server at 127.0.0.1:5432, database ``test``). When the server cannot be reached they are skipped with a
+reason, except under CI (``CI=true``) or ``FORESIGHT_REQUIRE_POSTGRES=1``, where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session
+
+from foresight.db.migrate import upgrade
+from foresight.db.session import make_engine, session_scope
+
+POSTGRES_URL = os.environ.get(
+    "FORESIGHT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_POSTGRES = os.environ.get("CI", "").lower() == "true" or os.environ.get("FORESIGHT_REQUIRE_POSTGRES") == "1"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _postgres_available() -> str | None:
+    try:
+        engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+    except Exception as exc:  # any connection problem
+        return f"{type(exc).__name__}: {exc}".splitlines()[0]
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    problem = _postgres_available()
+    if problem:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL is required here but unreachable at {POSTGRES_URL}: {problem}")
+        pytest.skip(f"PostgreSQL unreachable at {POSTGRES_URL} ({problem}); set CI=true to make this fail")
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def pg_schema_engine(postgres_url: str) -> Iterator[tuple[Engine, str]]:
+    """An engine whose search_path is a new, empty schema (dropped afterwards)."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(postgres_url, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        yield engine, schema
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{(tmp_path / 'foresight.db').as_posix()}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of an empty database (not yet migrated), on each backend."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path)
+        return
+    engine, schema = request.getfixturevalue("pg_schema_engine")
+    yield engine.url.render_as_string(hide_password=False) + f"?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def raw_engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(raw_engine: Engine) -> Engine:
+    """A migrated store on each backend."""
+    upgrade(raw_engine)
+    return raw_engine
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with session_scope(engine) as s:
+        yield s

@@ -1,0 +1,1 @@
+"""Streamlit dashboard for analysts: pages render, ``ui.datasource`` calls the ``foresight`` services."""
