@@ -61,7 +61,12 @@ def document_view(doc: Document) -> dict[str, Any]:
 
 
 def list_documents(
-    session: Session, *, kind: str | None = None, language: str | None = None, limit: int = 20, offset: int = 0
+    session: Session,
+    *,
+    kind: str | None = None,
+    language: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
     stmt = select(Document).order_by(Document.id).limit(limit).offset(offset)
     if kind:

@@ -24,6 +24,13 @@ class Settings(BaseSettings):
     )
     echo_sql: bool = False
     import_batch_size: int = Field(default=1000, ge=1, description="Records written per database round trip.")
+    embedding_model: str = Field(
+        default="all-MiniLM-L6-v2",
+        description="sentence-transformers model name or local path; the default is bundled (offline).",
+    )
+    embedding_backend: str = Field(default="torch", pattern="^(torch|onnx)$")
+    embedding_batch_size: int = Field(default=64, ge=1)
+    random_seed: int = Field(default=42, description="Seed of every random step of an analysis.")
 
     @property
     def resolved_database_url(self) -> str:

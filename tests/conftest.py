@@ -22,7 +22,9 @@ from foresight.db.session import make_engine, session_scope
 POSTGRES_URL = os.environ.get(
     "FORESIGHT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-REQUIRE_POSTGRES = os.environ.get("CI", "").lower() == "true" or os.environ.get("FORESIGHT_REQUIRE_POSTGRES") == "1"
+REQUIRE_POSTGRES = (
+    os.environ.get("CI", "").lower() == "true" or os.environ.get("FORESIGHT_REQUIRE_POSTGRES") == "1"
+)
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from foresight.cli import db_cmd, docs_cmd, ingest_cmd
+from foresight.cli import analysis_cmd, db_cmd, docs_cmd, ingest_cmd
 
 app = typer.Typer(
     name="foresight",
@@ -15,5 +15,8 @@ app = typer.Typer(
 app.command("ingest")(ingest_cmd.ingest)
 app.command("demo")(ingest_cmd.demo)
 app.command("formats")(ingest_cmd.list_formats)
+app.command("analyze")(analysis_cmd.analyze)
+app.add_typer(analysis_cmd.themes_app, name="themes")
+app.add_typer(analysis_cmd.runs_app, name="runs")
 app.add_typer(docs_cmd.app, name="docs")
 app.add_typer(db_cmd.app, name="db")

@@ -36,7 +36,11 @@ def print_stats(console: Console, data: dict[str, Any]) -> None:
         f"[bold]{data['total']}[/] documents ({data['restricted']} restricted) "
         f"from {data['import_batches']} import batches"
     )
-    for key, title in (("by_kind", "kind"), ("by_language", "language"), ("by_source_format", "source format")):
+    for key, title in (
+        ("by_kind", "kind"),
+        ("by_language", "language"),
+        ("by_source_format", "source format"),
+    ):
         table = Table(title=f"by {title}", show_edge=False)
         table.add_column(title)
         table.add_column("documents", justify="right")

@@ -142,9 +142,11 @@ def ingest(
             st.console.print(_summary_table(reports))
         for r in reports:
             if r.rejects_file:
-                st.console.print(f"[yellow]{r.rejected} rejected record(s) of {r.file} listed in {r.rejects_file}")
+                st.console.print(
+                    f"[yellow]{r.rejected} rejected record(s) of {r.file} listed in {r.rejects_file}"
+                )
     for message in failures:
-        st.console.print(f"[red]error:[/] {message}")
+        st.console.print(f"[red]error:[/] {message}", soft_wrap=True)
     if failures:
         raise typer.Exit(code=1)
 
@@ -171,5 +173,5 @@ def demo(
         print_stats(st.console, corpus_stats(session))
     if failures:
         for message in failures:
-            st.console.print(f"[red]error:[/] {message}")
+            st.console.print(f"[red]error:[/] {message}", soft_wrap=True)
         raise typer.Exit(code=1)

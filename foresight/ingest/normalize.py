@@ -15,10 +15,12 @@ from foresight.ingest.record import DocumentRecord
 
 _TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
 _SPACE = re.compile(r"\s+")
+_NEEDS_WORK = re.compile(r"[<&\n\t\r\xa0\u3000]|  ")
+_NON_ALNUM = re.compile(r"[\W_]+")
 _DOI = re.compile(r"10\.\d{4,9}/\S+", re.I)
 _ARXIV_NEW = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5})(?:v\d+)?$", re.I)
 _ARXIV_OLD = re.compile(r"^(?:arxiv:)?([a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$", re.I)
-_PATENT = re.compile(r"^([A-Z]{2})?(\d{2,}(?:[A-Z]?\d+)?)([A-Z]\d?)?$")
+_PATENT = re.compile(r"^([A-Z]{2})?(\d{2,}(?:[A-Z]\d{3,})?)([A-Z]\d?)?$")
 _MONTHS = {
     m: i
     for i, names in enumerate(
@@ -50,7 +52,9 @@ def clean_text(value: object) -> str | None:
     """Strip markup (HTML/JATS), unescape entities and collapse whitespace; ``None`` for empty."""
     if value is None:
         return None
-    text = str(value)
+    text = value if isinstance(value, str) else str(value)
+    if _NEEDS_WORK.search(text) is None:  # fast path: nothing but outer spaces to strip
+        return text.strip() or None
     if "<" in text:
         text = _TAG.sub(" ", text)
     if "&" in text:
@@ -186,7 +190,7 @@ def _build(year: int, month: str | None, day: str | None) -> tuple[date | None, 
 def title_key(title: str, year: int | None) -> str:
     """Key for title + year duplicates: case, width, punctuation and spacing are ignored."""
     folded = unicodedata.normalize("NFKC", title).casefold()
-    letters = "".join(ch for ch in folded if ch.isalnum())
+    letters = _NON_ALNUM.sub("", folded)
     digest = hashlib.sha1(letters.encode("utf-8")).hexdigest()[:24]
     return f"{digest}:{year if year is not None else ''}"
 

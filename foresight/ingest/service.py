@@ -10,10 +10,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foresight.db.base import utcnow
+from foresight.db.bulk import bulk_insert
+from foresight.db.ids import allocate_ids
 from foresight.db.models import Document, DocumentSource, ImportBatch
 from foresight.ingest.dedup import Candidate, KeyIndex, merge_record
 from foresight.ingest.errors import FileFormatError, ImportAborted, RecordError
@@ -151,7 +153,9 @@ class _BatchWriter:
     def write(self, records: list[DocumentRecord]) -> None:
         hashes = [record_hash(self.source_format, rec.raw) for rec in records]
         known = set(
-            self.session.scalars(select(DocumentSource.record_hash).where(DocumentSource.record_hash.in_(hashes)))
+            self.session.scalars(
+                select(DocumentSource.record_hash).where(DocumentSource.record_hash.in_(hashes))
+            )
         )
         self.index.load(self.session, records)
         new_rows: list[dict[str, Any]] = []
@@ -175,8 +179,10 @@ class _BatchWriter:
             new_records.append((rec, digest))
         ids: list[int] = []
         if new_rows:
-            stmt = insert(Document).returning(Document.id, sort_by_parameter_order=True)
-            ids = list(self.session.scalars(stmt, new_rows))
+            ids = allocate_ids(self.session, Document.__table__, len(new_rows))  # type: ignore[arg-type]
+            for row, doc_id in zip(new_rows, ids, strict=True):
+                row["id"] = doc_id
+            bulk_insert(self.session, Document.__table__, new_rows)  # type: ignore[arg-type]
             for placeholder, real_id in zip(sorted(local, reverse=True), ids, strict=True):
                 local[placeholder].id = real_id  # the index now points at the stored document
             self.report.new += len(ids)
@@ -197,7 +203,7 @@ class _BatchWriter:
             self.report.merged += len(resolved)
             self.session.flush()
         if sources:
-            self.session.execute(insert(DocumentSource), sources)
+            bulk_insert(self.session, DocumentSource.__table__, sources)  # type: ignore[arg-type]
 
     def _row(self, rec: DocumentRecord) -> dict[str, Any]:
         row = {name: getattr(rec, name) for name in DOCUMENT_COLUMNS}

@@ -6,7 +6,16 @@ from pathlib import Path
 
 from foresight.ingest.errors import UnknownFormatError
 from foresight.ingest.formats.base import ParseOptions, Parser
+from foresight.ingest.formats.bibtex import BibtexParser
+from foresight.ingest.formats.cnki import CnkiEndNote, CnkiRefWorks
+from foresight.ingest.formats.generic import GenericCsv, GenericJsonl
+from foresight.ingest.formats.lens import LensPatentCsv
+from foresight.ingest.formats.openalex import OpenAlexJson, OpenAlexJsonl
+from foresight.ingest.formats.patentsview import PatentsViewTsv
+from foresight.ingest.formats.ris import RisParser
+from foresight.ingest.formats.scopus import ScopusCsv
 from foresight.ingest.formats.shared_corpora import ArxivJsonl, CslJsonl, UsptoIpcJsonl
+from foresight.ingest.formats.wos import WosPlainText, WosTabDelimited
 from foresight.ingest.textio import read_sample
 
 __all__ = ["PARSERS", "ParseOptions", "Parser", "detect_format", "get_parser"]
@@ -16,6 +25,19 @@ PARSERS: tuple[type[Parser], ...] = (
     ArxivJsonl,
     UsptoIpcJsonl,
     CslJsonl,
+    RisParser,
+    BibtexParser,
+    OpenAlexJson,
+    OpenAlexJsonl,
+    WosPlainText,
+    WosTabDelimited,
+    CnkiRefWorks,
+    CnkiEndNote,
+    ScopusCsv,
+    LensPatentCsv,
+    PatentsViewTsv,
+    GenericCsv,
+    GenericJsonl,
 )
 
 #: Parsers that only run when named with ``--format`` (they accept almost anything).

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
+
+import orjson
 
 from foresight.ingest.record import ParsedItem
 
@@ -55,5 +56,5 @@ class Parser(ABC):
 
 def record_hash(source_format: str, raw: dict[str, Any]) -> str:
     """Hash of a source record's content, so re-importing the same record is recognised."""
-    payload = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(f"{source_format}\x00{payload}".encode()).hexdigest()
+    payload = orjson.dumps(raw, default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    return hashlib.sha256(source_format.encode() + b"\x00" + payload).hexdigest()

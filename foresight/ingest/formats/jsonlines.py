@@ -22,10 +22,16 @@ def iter_json_lines(path: Path) -> Iterator[tuple[str, dict[str, Any] | RecordEr
                 try:
                     obj = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    yield location, RecordError(path, location, f"invalid JSON: {exc.msg} at column {exc.colno}")
+                    yield (
+                        location,
+                        RecordError(path, location, f"invalid JSON: {exc.msg} at column {exc.colno}"),
+                    )
                     continue
                 if not isinstance(obj, dict):
-                    yield location, RecordError(path, location, f"expected a JSON object, got {type(obj).__name__}")
+                    yield (
+                        location,
+                        RecordError(path, location, f"expected a JSON object, got {type(obj).__name__}"),
+                    )
                     continue
                 yield location, obj
     except UnicodeDecodeError as exc:

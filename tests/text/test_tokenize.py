@@ -1,0 +1,48 @@
+"""Bilingual tokenisation and stop words."""
+
+from __future__ import annotations
+
+import pytest
+
+from foresight.text import STOPWORDS_EN, STOPWORDS_ZH, has_han, stopwords_for, tokenize, tokenize_many
+
+
+def test_english_words_are_lower_cased_without_stop_words_numbers_or_punctuation() -> None:
+    text = "We propose a state-of-the-art 3D CNN for COVID-19 detection in 2024, reaching 95.3% accuracy."
+    assert tokenize(text, "en") == ["state-of-the-art", "3d", "cnn", "covid-19", "detection", "reaching", "accuracy"]
+
+
+def test_chinese_is_segmented_by_jieba_and_keeps_english_terms() -> None:
+    text = "本文提出了一种基于Lyapunov函数的飞行器姿态控制方法，结果表明该方法有效。"
+    tokens = tokenize(text, "zh")
+    assert "lyapunov" in tokens
+    assert "飞行器" in tokens
+    assert "姿态控制" in tokens
+    for boilerplate in ("本文", "提出", "方法", "结果表明", "的", "，"):
+        assert boilerplate not in tokens
+
+
+def test_han_text_is_segmented_whatever_the_language_says() -> None:
+    assert tokenize("量子计算机的纠错编码", "other") == tokenize("量子计算机的纠错编码", "zh")
+
+
+def test_empty_and_stop_word_only_texts_give_no_tokens() -> None:
+    assert tokenize("", "en") == []
+    assert tokenize("the of and with", "en") == []
+    assert tokenize("的了和", "zh") == []
+
+
+def test_stop_word_lists() -> None:
+    assert {"the", "propose", "paper"} <= STOPWORDS_EN
+    assert {"的", "本文", "研究"} <= STOPWORDS_ZH
+    assert all(w == w.lower() for w in STOPWORDS_EN)
+    assert stopwords_for("zh") >= STOPWORDS_ZH | STOPWORDS_EN
+    assert stopwords_for("en") == STOPWORDS_EN
+
+
+def test_tokenize_many_and_has_han() -> None:
+    assert tokenize_many(["graph networks", "图神经网络"], ["en", "zh"]) == [["graph", "networks"], ["神经网络"]]
+    assert tokenize_many(["graph networks"], "en") == [["graph", "networks"]]
+    with pytest.raises(ValueError):
+        tokenize_many(["a", "b"], ["en"])
+    assert has_han("深度学习 deep learning") and not has_han("deep learning")
