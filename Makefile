@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	# The CPU build of torch that lies on these machines must come first, or pip pulls CUDA wheels.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,onnx]"
 	touch $(STAMP)
 
 ## The main job on the embedded default (SQLite under data/, bundled model, demo corpus).
@@ -34,7 +34,7 @@ imports:
 	$(BIN)/lint-imports
 
 pytest:
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadscope $(PYTEST_ARGS)
 
 bench:
 	$(BIN)/python bench/ingest.py

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -31,6 +31,20 @@ class Settings(BaseSettings):
     embedding_backend: str = Field(default="torch", pattern="^(torch|onnx)$")
     embedding_batch_size: int = Field(default=64, ge=1)
     random_seed: int = Field(default=42, description="Seed of every random step of an analysis.")
+    # Delphi web service (api/): admin token, server secret (CSRF, pseudonyms), links, limits, e-mail.
+    admin_token: SecretStr | None = Field(default=None, description="Bearer token of the admin API.")
+    secret_key: SecretStr | None = Field(
+        default=None, description="Server secret (≥16 bytes) for CSRF tokens and expert pseudonyms."
+    )
+    public_base_url: str = Field(default="http://127.0.0.1:8000", description="Base of invitation links.")
+    invitation_days: int = Field(default=30, ge=1, description="Default validity of invitation links.")
+    max_request_bytes: int = Field(default=1024 * 1024, ge=1024, description="Larger bodies get 413.")
+    smtp_host: str | None = Field(default=None, description="Outbox delivery only when set.")
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "foresight@localhost"
+    smtp_starttls: bool = True
 
     @property
     def resolved_database_url(self) -> str:

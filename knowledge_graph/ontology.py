@@ -94,6 +94,7 @@ class EdgeType:
     label_en: str = ""
     label_zh: str = ""
     neo4j_type: str = ""
+    description: str = ""
 
     def allows(self, source_type: str, target_type: str) -> bool:
         """Whether an edge of this type may go from ``source_type`` to ``target_type``."""
@@ -189,6 +190,7 @@ class Ontology:
                     "label_en": e.label_en,
                     "label_zh": e.label_zh,
                     "neo4j_type": e.neo4j_type,
+                    "description": e.description,
                 }
                 for e in self.edge_types.values()
             },
@@ -244,9 +246,18 @@ def _parse(data: Any, source: str) -> Ontology:
         )
     edges: dict[str, EdgeType] = {}
     edge_keys = {
-        "source", "target", "directed", "weight", "combine", "split", "self_loops",
-        "label_en", "label_zh", "neo4j_type", "description",
-    }  # fmt: skip
+        "source",
+        "target",
+        "directed",
+        "weight",
+        "combine",
+        "split",
+        "self_loops",
+        "label_en",
+        "label_zh",
+        "neo4j_type",
+        "description",
+    }
     for name, spec in raw_edges.items():
         spec = spec or {}
         where = f"edge type {name!r}"
@@ -280,6 +291,7 @@ def _parse(data: Any, source: str) -> Ontology:
             label_en=str(spec.get("label_en", str(name).replace("_", " "))),
             label_zh=str(spec.get("label_zh", "")),
             neo4j_type=str(spec.get("neo4j_type") or str(name).upper()),
+            description=str(spec.get("description", "")),
         )
     if problems:
         raise OntologyError(f"invalid ontology {source}:", problems)

@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from knowledge_graph.curation import check_actor, check_nodes, finish
+from knowledge_graph.curation import check_actor, check_nodes, clean_label, finish
 from knowledge_graph.errors import (
     DocumentNotFoundError,
     IdConflictError,
@@ -123,6 +123,7 @@ def merge(
     SelfMergeError, TooFewNodesError, UnknownNodeError, NodeTypeMismatchError, IdConflictError
     """
     check_actor(actor)
+    label_en, label_zh = clean_label(label_en, "label_en"), clean_label(label_zh, "label_zh")
     members = list(nodes)
     distinct = list(dict.fromkeys(members))
     if len(distinct) < len(members):

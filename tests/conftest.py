@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,9 +50,9 @@ def postgres_url() -> str:
     return POSTGRES_URL
 
 
-@pytest.fixture
-def pg_schema_engine(postgres_url: str) -> Iterator[tuple[Engine, str]]:
-    """An engine whose search_path is a new, empty schema (dropped afterwards)."""
+@contextmanager
+def pg_schema(postgres_url: str) -> Iterator[tuple[Engine, str]]:
+    """An engine whose search_path is a new, empty schema (dropped on exit)."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(postgres_url)
     with admin.begin() as conn:
@@ -66,6 +67,28 @@ def pg_schema_engine(postgres_url: str) -> Iterator[tuple[Engine, str]]:
         admin.dispose()
 
 
+def schema_url(postgres_url: str, schema: str) -> str:
+    """A URL (usable by subprocesses and the CLI) whose connections use ``schema``."""
+    return f"{postgres_url}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def pg_schema_engine(postgres_url: str) -> Iterator[tuple[Engine, str]]:
+    with pg_schema(postgres_url) as pair:
+        yield pair
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Like ``db_url`` but shared by the tests of a module (for expensive set-ups such as analyses)."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path_factory.mktemp("db"))
+        return
+    url = request.getfixturevalue("postgres_url")
+    with pg_schema(url) as (_engine, schema):
+        yield schema_url(url, schema)
+
+
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{(tmp_path / 'foresight.db').as_posix()}"
 
@@ -76,8 +99,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield sqlite_url(tmp_path)
         return
-    engine, schema = request.getfixturevalue("pg_schema_engine")
-    yield engine.url.render_as_string(hide_password=False) + f"?options=-csearch_path%3D{schema}"
+    _engine, schema = request.getfixturevalue("pg_schema_engine")
+    yield schema_url(request.getfixturevalue("postgres_url"), schema)
 
 
 @pytest.fixture

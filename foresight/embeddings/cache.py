@@ -127,7 +127,7 @@ def put_many(session: Session, model_id: str, items: Mapping[str, np.ndarray]) -
     Returns
     -------
     int
-        Rows inserted by this call (0 for keys that were already there), where the database reports it.
+        Rows inserted by this call (keys that were already there are not counted).
     """
     keys = list(items)
     dialect = session.get_bind().dialect.name
@@ -136,9 +136,13 @@ def put_many(session: Session, model_id: str, items: Mapping[str, np.ndarray]) -
         rows = _rows(model_id, items, chunk)
         if dialect in ("sqlite", "postgresql"):
             make_insert = sqlite_insert if dialect == "sqlite" else pg_insert
-            stmt = make_insert(Embedding).on_conflict_do_nothing(index_elements=["model_id", "text_hash"])
-            result = session.execute(stmt, rows)
-            inserted += max(int(getattr(result, "rowcount", 0) or 0), 0)
+            stmt = (
+                make_insert(Embedding)
+                .values(rows)
+                .on_conflict_do_nothing(index_elements=["model_id", "text_hash"])
+                .returning(Embedding.text_hash)
+            )
+            inserted += len(session.execute(stmt).all())
         else:
             inserted += _put_generic(session, model_id, rows)
     return inserted

@@ -149,7 +149,9 @@ class HDBSCANClusterer(ClusterMixin, BaseEstimator):
         Returns
         -------
         ndarray of shape (n_samples, n_clusters_)
-            Rows sum to one (HDBSCAN soft clustering); empty columns when no cluster was found.
+            Probability of each sample belonging to each cluster (HDBSCAN soft clustering); a row sums
+            to at most one, the rest being the chance that it is noise. No columns when no cluster was
+            found.
         """
         import hdbscan
 

@@ -50,7 +50,7 @@ def store_run(
         run.n_themes = len(model.themes_)
         run.n_fields = len(model.fields_)
         run.noise_share = float(model.noise_share_["after"])
-        run.parameters = {**run.parameters, "noise_share_before_reassignment": model.noise_share_["before"]}
+        run.parameters = {**run.parameters, "noise_share": dict(model.noise_share_)}
         run.timings = {k: round(v, 3) for k, v in timings.items()}
         session.add(run)
         session.flush()

@@ -71,8 +71,9 @@ class ThemeModel(BaseEstimator):
     reassign_strategy : {"centroid", "soft"}, default="centroid"
         ``"centroid"``: the theme whose centroid (original space) has the highest cosine; ``"soft"``: the
         theme of highest HDBSCAN soft membership (clusterer must offer ``membership``).
-    reassign_threshold : float, default=0.0
-        With ``"centroid"``, a document stays noise when its best cosine is below this value.
+    reassign_threshold : float or None, default=None
+        With ``"centroid"``, a document stays noise when its best cosine is below this value; ``None``
+        reassigns every outlier.
     n_fields : int or None, default=None
         Number of fields; ``None`` means ``field_distance_threshold`` if set, else about
         ``sqrt(n_themes)``.
@@ -100,6 +101,8 @@ class ThemeModel(BaseEstimator):
         Groups of themes, largest first.
     theme_field_ : ndarray of shape (n_themes,)
         Field of each theme.
+    raw_to_theme_ : ndarray of int
+        Theme id of each cluster id of ``clusterer_``.
     reduced_ : ndarray of shape (n_docs, n_components)
         Reduced vectors (for quality measures and maps).
     reducer_, clusterer_, representation_ : fitted steps
@@ -118,7 +121,7 @@ class ThemeModel(BaseEstimator):
         min_samples: int | None = None,
         reassign_outliers: bool = True,
         reassign_strategy: str = "centroid",
-        reassign_threshold: float = 0.0,
+        reassign_threshold: float | None = None,
         n_fields: int | None = None,
         field_distance_threshold: float | None = None,
         n_representative_docs: int = 5,
@@ -206,6 +209,12 @@ class ThemeModel(BaseEstimator):
         core_centroids = centroids(X, labels, theme_ids)
         if self.reassign_outliers and self.outliers_.any() and theme_ids.size:
             labels = self._reassign(X, labels, core_centroids)
+            # Reassignment changes sizes: keep "theme 0 is the largest".
+            counts = np.bincount(labels[labels >= 0], minlength=theme_ids.size)
+            perm = np.empty(theme_ids.size, dtype=np.int64)
+            perm[np.lexsort((theme_ids, -counts))] = theme_ids
+            labels = np.where(labels >= 0, perm[np.maximum(labels, 0)], -1)
+            self.raw_to_theme_ = np.where(self.raw_to_theme_ >= 0, perm[np.maximum(self.raw_to_theme_, 0)], -1)
         self.labels_ = labels
         self.noise_share_ = {
             "before": float(self.outliers_.mean()) if n else 0.0,
@@ -252,7 +261,9 @@ class ThemeModel(BaseEstimator):
             return labels
         sims = l2_normalize(X[noise]) @ theme_centroids.T
         best = np.argmax(sims, axis=1)
-        ok = sims[np.arange(noise.size), best] >= self.reassign_threshold
+        ok = np.ones(noise.size, dtype=bool)
+        if self.reassign_threshold is not None:
+            ok = sims[np.arange(noise.size), best] >= self.reassign_threshold
         labels[noise[ok]] = best[ok]
         return labels
 

@@ -30,6 +30,7 @@ from foresight.embeddings import (
     fuse,
 )
 from foresight.embeddings.cache import text_hash
+from foresight.monitoring import monitor_run
 from foresight.settings import Settings
 from foresight.themes.persist import store_run
 from foresight.themes.pipeline import ThemeModel
@@ -250,7 +251,10 @@ def run_analysis(
         coords = map_coordinates(model.reduced_, options.seed)
         timings["map"] = time.perf_counter() - t0
 
-    parameters = {**model.params_, **{k: v for k, v in asdict(options).items() if k != "filters"}}
+    parameters = {
+        "options": {k: v for k, v in asdict(options).items() if k != "filters"},
+        "model": model.params_,
+    }
     run = AnalysisRun(
         label=options.label,
         seed=options.seed,
@@ -265,6 +269,14 @@ def run_analysis(
     t0 = time.perf_counter()
     run_id = store_run(engine, run, model, doc_ids, quality, coords, timings)
     timings["store"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    monitor_run(engine, run_id)  # lineage to the previous run, indicators, alerts
+    timings["monitoring"] = time.perf_counter() - t0
+    from foresight.curation.carry_over import carry_over_after_run  # local: curation imports themes
+
+    t0 = time.perf_counter()
+    warnings = [*warnings, *carry_over_after_run(engine, run_id)]  # earlier curation → matching themes
+    timings["carry_over"] = time.perf_counter() - t0
     return AnalysisResult(
         run_id=run_id,
         n_documents=len(doc_ids),

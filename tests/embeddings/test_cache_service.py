@@ -46,7 +46,10 @@ def test_put_many_keeps_what_another_writer_stored(engine: Engine) -> None:
     with session_scope(engine) as session:
         found = cache.get_many(session, "m", ["a" * 64, "b" * 64, "c" * 64])
         assert cache.count(session) == 3
-        rows = [cache._rows("m", {"c" * 64: np.ones(3)}, ["c" * 64])[0], *cache._rows("m", first, list(first))]
+        rows = [
+            cache._rows("m", {"c" * 64: np.ones(3)}, ["c" * 64])[0],
+            *cache._rows("m", first, list(first)),
+        ]
         assert cache._put_generic(session, "m", rows) == 0  # the portable path skips present keys
     np.testing.assert_array_equal(found["b" * 64], np.ones(3))
 
@@ -72,7 +75,9 @@ def test_second_run_encodes_nothing_and_keeps_order(engine: Engine, counting: Co
         assert cache.count(session, counting.model_id) == len(TEXTS)
 
 
-def test_an_interrupted_run_resumes_from_the_committed_batches(engine: Engine, counting: CountingBackend) -> None:
+def test_an_interrupted_run_resumes_from_the_committed_batches(
+    engine: Engine, counting: CountingBackend
+) -> None:
     def stop_after_first_batch(done: int, total: int) -> None:
         raise KeyboardInterrupt(f"stopped at {done}/{total}")
 
@@ -85,7 +90,9 @@ def test_an_interrupted_run_resumes_from_the_committed_batches(engine: Engine, c
     counting.encoded.clear()
 
     progress: list[tuple[int, int]] = []
-    vectors = embed_texts(engine, TEXTS, counting, batch_size=10, on_progress=lambda d, t: progress.append((d, t)))
+    vectors = embed_texts(
+        engine, TEXTS, counting, batch_size=10, on_progress=lambda d, t: progress.append((d, t))
+    )
     assert len(counting.encoded) == 14 and not set(counting.encoded) & set(first_batch)
     assert progress == [(10, 14), (14, 14)]
     np.testing.assert_allclose(vectors, counting.encode(TEXTS), atol=1e-5)

@@ -48,7 +48,7 @@ def test_lexical_fit_is_deterministic_and_fingerprinted() -> None:
 
 
 def test_lexical_edge_cases() -> None:
-    lexical = LexicalEmbedder(n_components=256).fit(CHINESE[:4])
+    lexical = LexicalEmbedder(n_components=256, min_df=1).fit(CHINESE[:4])
     assert lexical.n_components_ == 3  # at most documents - 1
     assert not lexical.transform(["completely unrelated english words"]).any()
     assert lexical.transform([]).shape == (0, 3)
@@ -83,7 +83,9 @@ def test_fused_embedder_beats_the_english_model_on_chinese(minilm: CountingBacke
     assert _topic_margin(vectors) > _topic_margin(minilm.encode(CHINESE))
 
 
-def test_choice_follows_what_the_model_can_read(minilm: CountingBackend, caplog: pytest.LogCaptureFixture) -> None:
+def test_choice_follows_what_the_model_can_read(
+    minilm: CountingBackend, caplog: pytest.LogCaptureFixture
+) -> None:
     english = assess_representation(ENGLISH, ["en"] * len(ENGLISH), minilm)
     assert (english.representation, english.unk_share, english.warning) == ("neural", 0.0, None)
 

@@ -9,7 +9,15 @@ from foresight.text import STOPWORDS_EN, STOPWORDS_ZH, has_han, stopwords_for, t
 
 def test_english_words_are_lower_cased_without_stop_words_numbers_or_punctuation() -> None:
     text = "We propose a state-of-the-art 3D CNN for COVID-19 detection in 2024, reaching 95.3% accuracy."
-    assert tokenize(text, "en") == ["state-of-the-art", "3d", "cnn", "covid-19", "detection", "reaching", "accuracy"]
+    assert tokenize(text, "en") == [
+        "state-of-the-art",
+        "3d",
+        "cnn",
+        "covid-19",
+        "detection",
+        "reaching",
+        "accuracy",
+    ]
 
 
 def test_chinese_is_segmented_by_jieba_and_keeps_english_terms() -> None:
@@ -41,7 +49,10 @@ def test_stop_word_lists() -> None:
 
 
 def test_tokenize_many_and_has_han() -> None:
-    assert tokenize_many(["graph networks", "图神经网络"], ["en", "zh"]) == [["graph", "networks"], ["神经网络"]]
+    assert tokenize_many(["graph networks", "图神经网络"], ["en", "zh"]) == [
+        ["graph", "networks"],
+        ["神经网络"],
+    ]
     assert tokenize_many(["graph networks"], "en") == [["graph", "networks"]]
     with pytest.raises(ValueError):
         tokenize_many(["a", "b"], ["en"])

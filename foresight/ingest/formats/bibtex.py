@@ -109,6 +109,8 @@ _ID_FIELDS = (
     ("unique-id", "wos"),
 )
 _NAME_SEP = "\x1f"
+#: Text that the LaTeX decoder would change: commands, groups, math, ties, dashes, TeX quotes.
+_LATEX = re.compile(r"[\\{}$~%]|--|``|''")
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -169,9 +171,14 @@ class BibtexParser(Parser):
                 if problem:
                     yield RecordError(path, f"@string block (lines {first}-{last})", problem)
                     continue
-                library = bibtexparser.parse_string(text)
+                where = f"@string block (lines {first}-{last})"
+                try:
+                    library = bibtexparser.parse_string(text)
+                except Exception as exc:  # bibtexparser raises many types on garbage
+                    yield RecordError(path, where, str(exc) or type(exc).__name__)
+                    continue
                 for failed in library.failed_blocks:
-                    yield RecordError(path, f"@string block (lines {first}-{last})", _failure(failed.error))
+                    yield RecordError(path, where, _failure(failed.error))
                 for string in library.strings:
                     self._strings[string.key.lower()] = string  # later definitions win, as in BibTeX
                 continue
@@ -182,8 +189,8 @@ class BibtexParser(Parser):
                 continue
             try:
                 raw, record = self._read_entry(text, first)
-            except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
-                yield RecordError(path, location, str(exc))
+            except Exception as exc:  # bibtexparser/pylatexenc raise many types on garbage: report, go on
+                yield RecordError(path, location, str(exc) or type(exc).__name__)
                 continue
             record.location = location
             record.raw = raw
@@ -228,13 +235,19 @@ class BibtexParser(Parser):
                 fields.append(Field(field.key, _NAME_SEP.join(names)))
             else:
                 fields.append(Field(field.key, value))
-        decoded = self._decoder.transform(Library([Entry(entry.entry_type, entry.key, fields)]))
-        block = decoded.blocks[0]
-        if not isinstance(block, Entry):
-            error = getattr(block, "error", "unknown error")
-            raise ValueError(f"LaTeX decoding failed: {error}")
-        for field in block.fields:
-            plain[field.key] = join_lines(str(field.value).splitlines())
+        to_decode = [f for f in fields if _LATEX.search(f.value)]
+        decode_keys = {f.key for f in to_decode}
+        for field in fields:
+            if field.key not in decode_keys:  # plain text: nothing for the (slow) decoder to do
+                plain[field.key] = join_lines(field.value.splitlines())
+        if to_decode:
+            decoded = self._decoder.transform(Library([Entry(entry.entry_type, entry.key, to_decode)]))
+            block = decoded.blocks[0]
+            if not isinstance(block, Entry):
+                error = getattr(block, "error", "unknown error")
+                raise ValueError(f"LaTeX decoding failed: {error}")
+            for field in block.fields:
+                plain[field.key] = join_lines(str(field.value).splitlines())
         if plain.get("pages"):
             plain["pages"] = re.sub(r"\s*(?:-{1,3}|–|—)\s*", "-", plain["pages"])
         return plain

@@ -192,7 +192,7 @@ def work_to_record(work: dict[str, Any]) -> DocumentRecord:
         countries=list(countries),
         keywords=_keywords(work),
         categories=_categories(work),
-        venue=source.get("display_name") or None,
+        venue=str(source["display_name"]) if source.get("display_name") else None,
         citation_count=citations,
         url=location.get("landing_page_url")
         or location.get("url")
@@ -255,8 +255,8 @@ class _OpenAlexParser(Parser):
             return RecordError(path, location, "not an OpenAlex work (no https://openalex.org/W… id)")
         try:
             record = work_to_record(obj)
-        except (ValueError, TypeError, AttributeError) as exc:
-            return RecordError(path, location, str(exc))
+        except Exception as exc:  # any oddly shaped field: report the work, go on
+            return RecordError(path, location, str(exc) or type(exc).__name__)
         record.location = location
         record.raw = obj
         if self.options.kind:

@@ -98,10 +98,11 @@ class RisParser(Parser):
     def sniff(cls, sample: str, path: Path) -> int:
         """High when the first tagged line is ``TY  - `` and more RIS tags follow."""
         lines = [line for line in sample.splitlines() if line.strip()][:60]
-        first_ty = next((i for i, line in enumerate(lines) if _TY_LINE.match(line)), None)
-        if first_ty is None:
+        heads = [(i, m) for i, line in enumerate(lines) if (m := _TY_LINE.match(line))]
+        if not heads:
             return 0
-        spacing = len(_TY_LINE.match(lines[first_ty]).group(1))  # type: ignore[union-attr]
+        first_ty, head = heads[0]
+        spacing = len(head.group(1))
         tagged = sum(1 for line in lines[first_ty:] if _TAG_LINE[spacing].match(line))
         if tagged >= 3 and (first_ty <= 5 or any(line.startswith("ER  -") for line in lines)):
             return 95
@@ -120,8 +121,8 @@ class RisParser(Parser):
                     raise ValueError("rispy found no record between TY and ER")
                 raw = _plain(parsed[0])
                 record = self.to_record(raw)
-            except (ValueError, TypeError, KeyError, AttributeError) as exc:
-                yield RecordError(path, location, str(exc))
+            except Exception as exc:  # rispy or a malformed value: report the record, go on
+                yield RecordError(path, location, str(exc) or type(exc).__name__)
                 continue
             record.location = location
             record.raw = raw

@@ -1,0 +1,1 @@
+"""Pages of the dashboard: Streamlit scripts run by ``st.navigation`` (see ``ui/app.py``), not imported."""

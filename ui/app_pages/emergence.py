@@ -1,0 +1,11 @@
+"""Emergence and monitoring: indicators per theme, weak signals, lineage, watchlists and alerts.
+
+EXTENSION POINT: a placeholder until its part is built; replace the body with the real page (data through
+``ui.datasource``, figures from ``ui.figures``, texts from ``ui.i18n``).
+"""
+
+from __future__ import annotations
+
+from ui.stub import render_stub
+
+render_stub("emergence", "nav.emergence")
