@@ -28,6 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.engines.get(settings)  # connect and migrate now, not in the first request
         yield
         app.state.engines.dispose()
 

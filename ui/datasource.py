@@ -4,14 +4,16 @@ The engine of the configured store (``FORESIGHT_DATABASE_URL`` or the embedded S
 a resource per database URL; query results are cached for :data:`TTL_SECONDS` and keyed by the URL and the
 run id, so switching runs or stores never shows stale rows. Call :func:`clear_caches` after an edit.
 
-Extension points (services written elsewhere, not ready yet) are marked ``EXTENSION POINT``: the pages
-already call these functions and render an empty state until the service answers.
+The monitoring service (indicators, lineage, alerts) is optional: while ``foresight.monitoring`` cannot be
+imported those functions return empty data. Services not written yet are marked ``EXTENSION POINT``: the
+pages already call these functions and render an empty state until the service answers.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 import pandas as pd
@@ -20,29 +22,14 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from foresight.corpus import RESTRICTED_TEXT, corpus_stats
-from foresight.db.models import (
-    Alert,
-    AnalysisRun,
-    Document,
-    LineageEvent,
-    Theme,
-    ThemeField,
-    ThemeIndicators,
-    ThemeMembership,
-)
+from foresight.db.models import AnalysisRun, Document, Theme, ThemeField, ThemeMembership
 from foresight.db.session import session_scope
 from foresight.settings import get_settings
 from foresight.store import open_store
 from foresight.themes import queries
 
 TTL_SECONDS = 300
-# Formula ids (foresight.monitoring.formulas) whose values fill the theme table's indicator columns, in
-# order of preference.
-INDICATOR_FORMULAS: dict[str, tuple[str, ...]] = {
-    "growth": ("growth.log_share_slope", "growth.cagr"),
-    "escore": ("escore.theme",),
-    "burst": ("burst.kleinberg",),
-}
+INDICATOR_COLUMNS = ("growth", "escore", "burst")
 THEME_COLUMNS = [
     "theme_id", "number", "label_en", "label_zh", "field_id", "field_label_en", "field_label_zh", "size",
     "stability", "silhouette", "growth", "escore", "burst", "lineage_id", "origin", "keywords",
@@ -161,30 +148,32 @@ def run(run_id: int) -> dict[str, Any] | None:
 # ---------------------------------------------------------------------------------------------- themes
 
 
-def _indicator_value(values: dict[str, Any], formulas: tuple[str, ...]) -> float | None:
-    """The value computed by the first of ``formulas`` found among a theme's indicator entries."""
-    by_formula: dict[str, Any] = {}
-    for name, entry in values.items():
-        if isinstance(entry, dict):
-            by_formula.setdefault(str(entry.get("formula", name)), entry.get("value"))
-    for formula_id in formulas:
-        value = by_formula.get(formula_id)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-    return None
+def monitoring_module(name: str = "") -> ModuleType | None:
+    """``foresight.monitoring`` (or its submodule ``name``), ``None`` while that service is not installed."""
+    try:
+        return importlib.import_module("foresight.monitoring" + (f".{name}" if name else ""))
+    except ImportError:
+        return None
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _latest_indicators(session: Session, run_id: int) -> dict[int, dict[str, float | None]]:
-    """Theme → growth / EScore / burst from its newest ``theme_indicators`` row (yearly rows first)."""
-    rows = session.scalars(
-        select(ThemeIndicators)
-        .where(ThemeIndicators.run_id == run_id)
-        .order_by(ThemeIndicators.as_of, ThemeIndicators.granularity.desc())
-    )
+    """Theme → growth (log-share slope, else CAGR), EScore and burst weight from the run's latest stored
+    indicator computation; empty without the monitoring service or before ``foresight indicators``."""
+    monitoring = monitoring_module()
+    if monitoring is None:
+        return {}
     out: dict[int, dict[str, float | None]] = {}
-    for row in rows:  # later rows overwrite earlier ones: newest as-of wins, "year" after "month"
-        values = (row.indicators or {}).get("values", {})
-        out[row.theme_id] = {col: _indicator_value(values, ids) for col, ids in INDICATOR_FORMULAS.items()}
+    for row in monitoring.run_indicators(session, run_id):
+        growth = _number(row.get("log_share_slope"))
+        out[int(row["theme_id"])] = {
+            "growth": growth if growth is not None else _number(row.get("cagr")),
+            "escore": _number(row.get("escore")),
+            "burst": _number(row.get("burst_weight")),
+        }
     return out
 
 
@@ -213,7 +202,7 @@ def _themes(url: str, run_id: int) -> pd.DataFrame:
                     "size": theme.size,
                     "stability": quality.get("stability"),
                     "silhouette": quality.get("silhouette"),
-                    **indicators.get(theme.id, dict.fromkeys(INDICATOR_FORMULAS)),
+                    **indicators.get(theme.id, dict.fromkeys(INDICATOR_COLUMNS)),
                     "lineage_id": theme.lineage_id,
                     "origin": theme.origin,
                     "keywords": [term for term, _ in theme.keywords[:10]],
@@ -322,26 +311,20 @@ def theme_detail(theme_id: int) -> dict[str, Any] | None:
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def _lineage(url: str, run_id: int, theme_id: int) -> list[dict[str, Any]]:
+    monitoring = monitoring_module()
+    if monitoring is None:
+        return []
+
     def work(session: Session) -> list[dict[str, Any]]:
-        stmt = select(LineageEvent).where(LineageEvent.to_run_id == run_id).order_by(LineageEvent.id)
-        return [
-            {
-                "event": e.event,
-                "from_run_id": e.from_run_id,
-                "from_theme_ids": list(e.from_theme_ids),
-                "to_theme_ids": list(e.to_theme_ids),
-                "similarity": dict(e.similarity),
-            }
-            for e in session.scalars(stmt)
-            if theme_id in e.to_theme_ids
-        ]
+        events = monitoring.run_events(session, run_id)
+        return [e for e in events if any(t["id"] == theme_id for t in e["to_themes"])]
 
     return list(_read(url, work))
 
 
 def theme_lineage(run_id: int, theme_id: int) -> list[dict[str, Any]]:
-    """How a theme relates to the previous run (continue, birth, merge, split): ``[]`` until lineage has
-    been linked for this run."""
+    """How a theme relates to the previous run (``event``: continue, birth, merge, split; ``from_run_id``;
+    ``from_themes`` with ids and labels): ``[]`` until the monitoring service has linked this run."""
     return _lineage(database_url(), run_id, theme_id)
 
 
@@ -357,46 +340,25 @@ def curation_history(theme_id: int) -> list[dict[str, Any]]:
 # -------------------------------------------------------------------------------------------- alerts
 
 
-def monitoring_available() -> bool:
-    """Whether the monitoring service (``foresight.monitoring``) is installed."""
-    try:
-        return importlib.util.find_spec("foresight.monitoring") is not None
-    except (ImportError, ValueError):
-        return False
-
-
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def _alerts(url: str, run_id: int | None, limit: int) -> list[dict[str, Any]]:
+def _alerts(url: str, run_id: int | None) -> list[dict[str, Any]]:
+    alerts_service = monitoring_module("alerts")
+    if alerts_service is None:
+        return []
+
     def work(session: Session) -> list[dict[str, Any]]:
-        stmt = select(Alert).order_by(Alert.created_at.desc(), Alert.id.desc()).limit(limit)
-        if run_id is not None:
-            stmt = stmt.where(Alert.run_id == run_id)
-        return [
-            {
-                "id": a.id,
-                "run_id": a.run_id,
-                "theme_id": a.theme_id,
-                "rule": a.rule,
-                "message_en": a.message_en,
-                "message_zh": a.message_zh,
-                "created_at": a.created_at.isoformat(timespec="minutes") if a.created_at else None,
-                "acknowledged": a.acknowledged,
-            }
-            for a in session.scalars(stmt)
-        ]
+        try:
+            return list(alerts_service.list_alerts(session, run_id))
+        except queries.NotFoundError:  # no such run, or no completed run yet
+            return []
 
     return list(_read(url, work))
 
 
-def alerts(run_id: int | None = None, limit: int = 50) -> list[dict[str, Any]]:
-    """Early-warning alerts (of one run, or all), newest first; ``[]`` while the monitoring service is not
-    installed.
-
-    EXTENSION POINT: switch to the monitoring service's own listing once it offers one.
-    """
-    if not monitoring_available():
-        return []
-    return _alerts(database_url(), run_id, limit)
+def alerts(run_id: int | None = None) -> list[dict[str, Any]]:
+    """Early-warning alerts of a run (default: the latest), watched items first; ``[]`` while the
+    monitoring service is not installed or has raised none."""
+    return _alerts(database_url(), run_id)
 
 
 # ---------------------------------------------------------------------------------------------- caches

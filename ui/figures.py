@@ -137,16 +137,16 @@ def document_map(
     data = points.dropna(subset=["x", "y"]).copy()
     data["hover"] = [_hover_title(t, r) for t, r in zip(data["title"], data["restricted"], strict=True)]
     data["year_text"] = [str(int(y)) if pd.notna(y) else "—" for y in data["year"]]
-    fig = go.Figure()
     themed = data[data["theme_id"].notna()]
-    sizes = themed.groupby("theme_id").size().sort_values(ascending=False)
-    for index, theme_id in enumerate(sizes.index):
-        group = themed[themed["theme_id"] == theme_id]
-        label = str(group["theme_label"].iloc[0])
-        fig.add_trace(_map_trace(group, f"{label} ({len(group)})", theme_color(index), 7))
+    groups = sorted(themed.groupby("theme_id", sort=False), key=lambda kv: (-len(kv[1]), kv[0]))
+    traces = [
+        _map_trace(group, f"{group['theme_label'].iloc[0]} ({len(group)})", theme_color(index), 7)
+        for index, (_, group) in enumerate(groups)
+    ]
     noise = data[data["theme_id"].isna()]
     if not noise.empty:
-        fig.add_trace(_map_trace(noise, f"{noise_label} ({len(noise)})", NOISE_COLOR, 5))
+        traces.append(_map_trace(noise, f"{noise_label} ({len(noise)})", NOISE_COLOR, 5))
+    fig = go.Figure(data=traces)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
     fig.update_layout(dragmode="zoom", legend={"itemsizing": "constant"}, hovermode="closest")
@@ -154,13 +154,14 @@ def document_map(
 
 
 def _map_trace(group: pd.DataFrame, name: str, color: str, size: int) -> go.Scattergl:
+    # numpy arrays, not lists: plotly validates lists element by element (seconds for a few thousand points)
     return go.Scattergl(
-        x=group["x"].tolist(),
-        y=group["y"].tolist(),
+        x=group["x"].to_numpy(dtype=float),
+        y=group["y"].to_numpy(dtype=float),
         mode="markers",
         name=name,
         marker={"color": color, "size": size, "opacity": 0.8},
-        customdata=group[["hover", "theme_label", "kind", "year_text"]].astype(str).values.tolist(),
+        customdata=group[["hover", "theme_label", "kind", "year_text"]].astype(str).to_numpy(dtype=object),
         hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]} · %{customdata[3]}"
         "<extra></extra>",
     )
@@ -283,7 +284,9 @@ def sparkline_grid(
     fig.update_yaxes(showgrid=False, rangemode="tozero")
     fig.update_annotations(font_size=11)
     fig.update_layout(showlegend=False)
-    return _layout(fig, title, 110 * rows + 80)
+    _layout(fig, title, 120 * rows + 90)
+    fig.update_layout(margin={"t": 80})  # room between the title and the first row's subplot titles
+    return fig
 
 
 def keyword_bar(
@@ -318,7 +321,7 @@ def keyword_bar(
     return _layout(fig, title, max(260, 22 * len(pairs) + 80))
 
 
-def timings_bar(timings: Mapping[str, float], *, title: str, x_title: str, empty_text: str) -> go.Figure:
+def timings_bar(timings: Mapping[str, Any], *, title: str, x_title: str, empty_text: str) -> go.Figure:
     """Seconds per step of an analysis run, in the order the steps ran."""
     items = [(step, float(sec)) for step, sec in timings.items() if isinstance(sec, int | float)]
     if not items:

@@ -87,7 +87,8 @@ def map_points(
 ) -> tuple[pd.DataFrame, int]:
     """Rows for :func:`ui.figures.document_map` and the number of documents left out by sampling.
 
-    ``themes`` must be localized. Above ``max_points`` a seeded random sample keeps the map responsive.
+    ``themes`` must be localized (documents of themes missing from it are drawn as unassigned). Above
+    ``max_points`` a seeded random sample keeps the map responsive.
     """
     labels = dict(zip(themes["theme_id"], themes["label"], strict=True))
     points = documents.dropna(subset=["x", "y"])
@@ -96,6 +97,8 @@ def map_points(
         dropped = len(points) - max_points
         points = points.sample(n=max_points, random_state=seed)
     out = points[["x", "y", "theme_id", "title", "kind", "year", "restricted"]].copy()
+    # members of themes not in ``themes`` (hidden by curation) are drawn as unassigned
+    out.loc[~out["theme_id"].isin(list(labels)), "theme_id"] = pd.NA
     out["theme_label"] = [labels.get(t, noise_label) if pd.notna(t) else noise_label for t in out["theme_id"]]
     return out, dropped
 

@@ -177,6 +177,9 @@ _S: dict[str, tuple[str, str]] = {
         "{size} documents · field: {field} · origin: {origin}",
         "{size} 篇文献 · 领域：{field} · 来源：{origin}",
     ),
+    "origin.machine": ("machine", "机器"),
+    "origin.merge": ("merge", "合并"),
+    "origin.split": ("split", "拆分"),
     "detail.why": ("Why is this theme here?", "为什么会有这个主题？"),
     "detail.why_text": (
         "The machine grouped these documents because their embeddings lie close together: HDBSCAN found a "

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from ui import auth, state
+from ui import auth, state, widgets
 from ui import datasource as ds
 from ui.i18n import t
 
@@ -48,7 +48,7 @@ def _language() -> None:
 
 def _run_option(run: dict[str, Any], lang: str) -> str:
     label = f"{run['label']} · " if run.get("label") else ""
-    created = (run.get("created_at") or "").replace("T", " ")[:16]
+    created = (run.get("created_at") or "")[:10]
     return t("sidebar.run_option", lang, id=run["id"], label=label, created=created, n_themes=run["n_themes"])
 
 
@@ -60,13 +60,12 @@ def _run_selector() -> None:
         return
     by_id = {run["id"]: run for run in runs}
     lang = state.language()  # bound now: format_func may be called outside the script run
-    if st.session_state.get(state.RUN_KEY) not in by_id:
-        st.session_state[state.RUN_KEY] = runs[0]["id"]  # newest completed run
-    st.selectbox(
+    # newest completed run first, so it is the default
+    widgets.select(
         t("sidebar.run"),
-        options=list(by_id),
+        list(by_id),
+        name=state.RUN_KEY,
         format_func=lambda run_id: _run_option(by_id[run_id], lang),
-        key=state.RUN_KEY,
     )
 
 

@@ -13,7 +13,7 @@ import streamlit as st
 
 from ui import datasource as ds
 from ui import figures, frames, state
-from ui.i18n import kind_label, t
+from ui.i18n import STRINGS, kind_label, t
 
 
 def _document_table(documents: list[dict[str, Any]], key: str) -> None:
@@ -67,7 +67,7 @@ def _lineage(run_id: int, theme_id: int) -> None:
                 "detail.lineage_event",
                 event=t(f"lineage.{event['event']}"),
                 run=event["from_run_id"] or "—",
-                themes=", ".join(f"#{i}" for i in event["from_theme_ids"]) or "—",
+                themes=", ".join(f"#{th['id']} {th['label']}".strip() for th in event["from_themes"]) or "—",
             )
         )
 
@@ -94,7 +94,8 @@ def render_theme_detail(run_id: int, theme_id: int, series: pd.DataFrame) -> Non
         "label_en", "—"
     )
     st.subheader(f"#{detail['number']} · {label}")
-    st.caption(t("detail.summary", size=detail["size"], field=field_label or "—", origin=detail["origin"]))
+    origin = t(f"origin.{detail['origin']}") if f"origin.{detail['origin']}" in STRINGS else detail["origin"]
+    st.caption(t("detail.summary", size=detail["size"], field=field_label or "—", origin=origin))
     with st.expander(t("detail.why"), icon=":material/help:"):
         st.markdown(t("detail.why_text"))
 

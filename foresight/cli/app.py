@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from foresight.cli import analysis_cmd, db_cmd, docs_cmd, ingest_cmd, monitoring_cmd
+from foresight.cli import (
+    analysis_cmd,
+    db_cmd,
+    delphi_cmd,
+    docs_cmd,
+    graph_cmd,
+    ingest_cmd,
+    monitoring_cmd,
+    search_cmd,
+)
 
 app = typer.Typer(
     name="foresight",
@@ -20,8 +29,15 @@ app.add_typer(analysis_cmd.themes_app, name="themes")
 app.add_typer(analysis_cmd.runs_app, name="runs")
 app.add_typer(docs_cmd.app, name="docs")
 app.add_typer(db_cmd.app, name="db")
+app.add_typer(delphi_cmd.app, name="delphi")
+app.add_typer(delphi_cmd.serve_app, name="serve")
 app.command("indicators")(monitoring_cmd.indicators)
 app.command("lineage")(monitoring_cmd.lineage)
 app.add_typer(monitoring_cmd.watch_app, name="watch")
 app.command("alerts")(monitoring_cmd.alerts)
 app.command("report")(monitoring_cmd.report)
+app.command("search")(search_cmd.search_cmd)
+app.add_typer(graph_cmd.graph_app, name="graph")
+app.add_typer(graph_cmd.curate_app, name="curate")
+app.command("split-preview")(graph_cmd.split_preview)
+app.add_typer(graph_cmd.scenarios_app, name="scenarios")

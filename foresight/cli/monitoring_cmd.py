@@ -120,37 +120,24 @@ def indicators(
         )
         return
     table = Table(title=f"run {summary.run_id}: emergence as of {summary.as_of.isoformat()}", show_edge=False)
-    for col in (
-        "rank",
-        "id",
-        "theme",
-        "composite",
-        "docs",
-        "share",
-        "slope",
-        "EScore",
-        "burst",
-        "signal",
-        "strategic",
-        "life cycle",
-    ):
-        table.add_column(
-            col, justify="left" if col in ("theme", "signal", "strategic", "life cycle") else "right"
-        )
+    table.add_column("#", justify="right")
+    table.add_column("id", justify="right")
+    table.add_column("theme", min_width=16, max_width=40, overflow="ellipsis", no_wrap=True)
+    for col in ("composite", "docs", "share", "slope", "EScore", "burst"):
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("signal", no_wrap=True, overflow="ellipsis")
     for r in summary.ranking[:top]:
         table.add_row(
             str(r["rank"] or ""),
             str(r["theme_id"]),
-            r["label"][:48],
+            r["label"],
             _fmt(r["composite"]),
             _fmt(r["documents"], 0),
             f"{100 * (r['share'] or 0):.1f}%",
             _fmt(r["log_share_slope"], 3),
             _fmt(r["escore"]) + (" ★" if r["emergent"] else ""),
             _fmt(r["burst_weight"]) + (" ↑" if r["burst_active"] else ""),
-            r["weak_signal"] or "",
-            r["strategic"] or "",
-            r["life_cycle"] or "",
+            (r["weak_signal"] or "").replace(" signal", ""),
         )
     st.console.print(table)
     periods = summary.periods

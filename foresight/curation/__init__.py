@@ -2,10 +2,13 @@
 
 Modules
 -------
-service      relabel, hide, delete, link, unlink, annotate, flag
-restructure  merge, split (and ``preview_split``), move documents
+service      relabel, hide, delete
+edges        link, unlink, annotate, flag (nodes and edges of the run's graph)
+restructure  merge, split, move documents
+splitting    choosing a split's parts (hand-assigned or KMeans by silhouette), ``preview_split``
 history      undo, redo, the curation log
 carry_over   carrying a run's curation onto the next run's matching themes
+replay       re-applying one operation on the successors, or listing it for review
 state        row snapshots (before / after) and restoring them
 describe     c-TF-IDF keywords, labels and centroids of re-grouped documents
 errors       ``ConflictError`` (HTTP 409), ``UnknownIdError`` (404), ``CrossRunError``
@@ -13,6 +16,7 @@ errors       ``ConflictError`` (HTTP 409), ``UnknownIdError`` (404), ``CrossRunE
 
 from foresight.curation.carry_over import CarryOverReport, carry_over
 from foresight.curation.core import OpResult, Provenance
+from foresight.curation.edges import annotate, flag, link, unlink
 from foresight.curation.errors import (
     ConflictError,
     CrossRunError,
@@ -21,8 +25,9 @@ from foresight.curation.errors import (
     UnknownIdError,
 )
 from foresight.curation.history import log, redo, undo
-from foresight.curation.restructure import SplitPreview, merge, move_documents, preview_split, split
-from foresight.curation.service import annotate, delete, flag, hide, link, relabel, unlink
+from foresight.curation.restructure import merge, move_documents, split
+from foresight.curation.service import delete, hide, relabel
+from foresight.curation.splitting import SplitPreview, preview_split
 
 __all__ = [
     "CarryOverReport",

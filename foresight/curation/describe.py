@@ -97,12 +97,12 @@ def _terms(text: str, language: str, params: dict[str, Any]) -> list[str]:
     return document_terms(text or "", language, (int(low), int(high)))
 
 
-def run_term_stats(session: Session, run: AnalysisRun) -> RunTermStats:
+def run_term_stats(session: Session, run: AnalysisRun, *, store: bool = True) -> RunTermStats:
     """The run's corpus term frequencies, computed and stored on first use.
 
     The vocabulary follows ``CountVectorizer(min_df, max_features)`` as the pipeline fits it: terms in at
     least ``min_df`` documents (1 for corpora under ``10 * min_df`` documents), the ``max_features`` most
-    frequent when set.
+    frequent when set. With ``store=False`` a missing row is computed but not added to the session.
     """
     row = session.get(RunTermStats, run.id)
     if row is not None:
@@ -127,8 +127,9 @@ def run_term_stats(session: Session, run: AnalysisRun) -> RunTermStats:
     row = RunTermStats(
         run_id=run.id, parameters=params, n_documents=n, total=float(sum(vocab.values())), frequencies=vocab
     )
-    session.add(row)
-    session.flush()
+    if store:
+        session.add(row)
+        session.flush()
     return row
 
 
@@ -144,7 +145,7 @@ def _n_classes(session: Session, run_id: int) -> int:
 
 
 def describe_groups(
-    session: Session, run: AnalysisRun, groups: dict[Any, Sequence[int]]
+    session: Session, run: AnalysisRun, groups: dict[Any, Sequence[int]], *, store: bool = True
 ) -> dict[Any, Description]:
     """c-TF-IDF keywords and labels of groups of the run's documents, as the pipeline computes them.
 
@@ -157,13 +158,15 @@ def describe_groups(
     run : AnalysisRun
     groups : dict
         ``{key: member document ids}``.
+    store : bool, default True
+        Store the run's term statistics when they are computed here (see :func:`run_term_stats`).
 
     Returns
     -------
     dict
         ``{key: Description}``.
     """
-    stats = run_term_stats(session, run)
+    stats = run_term_stats(session, run, store=store)
     params = {**DEFAULT_PARAMETERS, **stats.parameters}
     freq: dict[str, float] = stats.frequencies
     average = stats.total / max(_n_classes(session, run.id), 1)

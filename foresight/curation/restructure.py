@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -33,25 +31,20 @@ from foresight.curation.core import (
     theme_subgraph,
     weighted_centroid,
 )
-from foresight.curation.describe import describe_groups, member_vectors
+from foresight.curation.splitting import SplitPreview, preview_split, split_request
 from foresight.curation.state import Touched, next_theme_number
 from foresight.db.models import RetiredTheme, Theme, ThemeMembership
 from foresight.themes.persist import decode_centroid, new_lineage_id
 from knowledge_graph.errors import (
     DocumentNotFoundError,
     InvalidRequestError,
-    NotAPartitionError,
     SelfMergeError,
-    SplitError,
-    TooFewDocumentsError,
     TooFewNodesError,
-    TooFewPartsError,
 )
 
 __all__ = ["SplitPreview", "merge", "move_documents", "preview_split", "split"]
 
 Label = str | Mapping[str, str]
-MAX_AUTO_PARTS = 8
 
 
 def _move(session: Session, run_id: int, docs: Sequence[int], theme_id: int) -> None:
@@ -192,119 +185,6 @@ def merge(
     return tx.finish(record, themes=[new.id, *ids], created=[new.id])
 
 
-def _check_parts(docs: Sequence[int], parts: Sequence[Sequence[int]]) -> list[list[int]]:
-    part_lists = [[int(d) for d in p] for p in parts]
-    if len(part_lists) < 2:
-        raise TooFewPartsError(f"a split needs at least 2 parts, got {len(part_lists)}")
-    problems = []
-    if any(not p for p in part_lists):
-        problems.append("empty part(s): " + ", ".join(str(i + 1) for i, p in enumerate(part_lists) if not p))
-    flat = [d for p in part_lists for d in p]
-    repeated = sorted(d for d, c in Counter(flat).items() if c > 1)
-    if repeated:
-        problems.append(f"documents in more than one part: {repeated[:10]}")
-    foreign = sorted(set(flat) - set(docs))
-    if foreign:
-        problems.append(f"documents not in the theme: {foreign[:10]}")
-    missing = sorted(set(docs) - set(flat))
-    if missing:
-        problems.append(f"documents of the theme in no part: {missing[:10]}")
-    if problems:
-        raise NotAPartitionError("the parts do not partition the theme's documents: " + "; ".join(problems))
-    return [sorted(p) for p in part_lists]
-
-
-@dataclass
-class SplitPreview:
-    """Proposed parts of a theme: documents, keywords and machine labels, and how they were chosen."""
-
-    theme_id: int
-    n_parts: int
-    parts: list[dict[str, Any]]
-    silhouettes: dict[int, float]
-    method: str
-
-
-def _auto_parts(
-    session: Session, model_id: str, docs: Sequence[int], n_parts: int | None, seed: int
-) -> tuple[list[list[int]], dict[int, float]]:
-    """KMeans of the members' cached embeddings; ``n_parts`` None picks k in 2..8 by cosine silhouette."""
-    from sklearn.cluster import KMeans
-    from sklearn.metrics import silhouette_score
-
-    vectors = member_vectors(session, model_id, docs)
-    if vectors is None:
-        raise SplitError(
-            f"the documents' embeddings for {model_id!r} are not in the cache; split by hand-assigned parts"
-        )
-    order = sorted(vectors)
-    X = np.asarray([vectors[d] for d in order], dtype=np.float64)
-    X /= np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
-    candidates = [n_parts] if n_parts is not None else list(range(2, min(MAX_AUTO_PARTS, len(order) - 1) + 1))
-    best: tuple[float, int, np.ndarray] | None = None
-    scores: dict[int, float] = {}
-    for k in candidates:
-        labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(X)
-        if len(set(labels.tolist())) < 2:
-            continue
-        score = float(silhouette_score(X, labels, metric="cosine")) if len(order) > k else 0.0
-        scores[k] = round(score, 4)
-        if best is None or score > best[0]:
-            best = (score, k, labels)
-    if best is None:
-        raise SplitError("the theme's documents do not separate into parts (identical embeddings)")
-    labels = best[2]
-    parts = [[order[i] for i in np.flatnonzero(labels == c)] for c in sorted(set(labels.tolist()))]
-    return sorted(parts, key=lambda p: (-len(p), p[0])), scores
-
-
-def _split_request(
-    session: Session, theme_id: int, parts: Sequence[Sequence[int]] | None, n_parts: int | None, seed: int
-) -> tuple[Theme, list[int], list[list[int]], dict[int, float]]:
-    theme = active_themes(session, [theme_id])[int(theme_id)]
-    docs = members_of(session, theme.run_id, [theme.id])[theme.id]
-    if len(docs) < 3:
-        raise TooFewDocumentsError(f"theme {theme.id} has {len(docs)} document(s); a split needs at least 3")
-    if parts is not None:
-        return theme, docs, _check_parts(docs, parts), {}
-    if n_parts is not None and n_parts < 2:
-        raise TooFewPartsError(f"a split needs at least 2 parts, got {n_parts}")
-    if n_parts is not None and n_parts > len(docs) - 1:
-        raise TooFewDocumentsError(
-            f"theme {theme.id} has {len(docs)} documents: at most {len(docs) - 1} parts"
-        )
-    run = get_run(session, theme.run_id)
-    found, scores = _auto_parts(session, run.model_id, docs, n_parts, seed)
-    return theme, docs, found, scores
-
-
-def preview_split(
-    session: Session,
-    theme_id: int,
-    *,
-    n_parts: int | None = None,
-    parts: Sequence[Sequence[int]] | None = None,
-    seed: int = 0,
-) -> SplitPreview:
-    """Proposed parts of a theme with their keywords and labels; changes nothing that matters (the run's
-    term statistics may be cached)."""
-    theme, _, found, scores = _split_request(session, theme_id, parts, n_parts, seed)
-    run = get_run(session, theme.run_id)
-    described = describe_groups(session, run, dict(enumerate(found)))
-    out = [
-        {
-            "documents": p,
-            "size": len(p),
-            "keywords": described[i].keywords,
-            "label_en": described[i].label_en,
-            "label_zh": described[i].label_zh,
-        }
-        for i, p in enumerate(found)
-    ]
-    method = "hand-assigned" if parts is not None else f"kmeans(seed={seed})"
-    return SplitPreview(theme.id, len(found), out, scores, method)
-
-
 def split(
     session: Session,
     theme_id: int,
@@ -328,7 +208,7 @@ def split(
     """
     if not (actor or "").strip():
         raise InvalidRequestError("every curation operation needs a non-empty actor")
-    theme, docs, found, scores = _split_request(session, theme_id, parts, n_parts, seed)
+    theme, docs, found, scores = split_request(session, theme_id, parts, n_parts, seed)
     check_versions({theme.id: theme}, expected_version)
     if labels is not None and len(labels) != len(found):
         raise InvalidRequestError(f"{len(labels)} labels for {len(found)} parts")
@@ -344,7 +224,7 @@ def split(
         "labels": [list(g) for g in given],
         "method": "hand-assigned" if parts is not None else "kmeans",
         "seed": seed,
-        "silhouettes": scores,
+        "silhouettes": {str(k): v for k, v in scores.items()},
     }
     tx = OpTransaction(
         session,

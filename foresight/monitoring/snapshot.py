@@ -113,7 +113,8 @@ def load_snapshot(
     run_id
         The run; ``None`` for the latest completed one.
     as_of
-        Last date whose documents may be used; default the latest document date of the run.
+        Last date whose documents may be used; default the latest document date of the run (among
+        documents with a full date when counting in months).
     granularity
         ``"year"``, ``"month"`` or ``"auto"`` (months when the run's dated documents span at most three
         years and nearly all carry a full date).
@@ -168,21 +169,23 @@ def load_snapshot(
             dated.append((row, when, full))
     if not dated:
         raise SnapshotError(f"run {run.id} has no dated documents")
-    if as_of is None:
-        as_of = max(when for _, when, _ in dated)
     chosen: Granularity
     if granularity == "auto":
         chosen = choose_granularity([w for _, w, _ in dated], [f for _, _, f in dated])
     else:
         chosen = granularity  # type: ignore[assignment]
+    if as_of is None:  # the latest date that counts (a year alone cannot count in months)
+        as_of = max((when for _, when, full in dated if full or chosen == "year"), default=None)
+        if as_of is None:
+            raise SnapshotError(f"run {run.id} has no document with a full date to count in months")
     documents: list[SnapshotDocument] = []
     after = 0
     for row, when, full in dated:
-        if when > as_of:
-            after += 1
-            continue
         if chosen == "month" and not full:
             undated += 1  # a year alone cannot be placed in a month
+            continue
+        if when > as_of:
+            after += 1
             continue
         documents.append(
             SnapshotDocument(

@@ -18,6 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 #: Fonts tried first for Chinese labels, when installed; DejaVu Sans covers Latin text.
 FONT_FAMILIES = ["DejaVu Sans", "Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Zen Hei", "SimHei"]
@@ -119,8 +120,8 @@ def strategic_chart(points: Sequence[dict[str, Any]], path: Path, highlight: set
             ax.annotate(short(p["label"], 24), (s["centrality_rank"], s["density_rank"]), fontsize=7)
     ax.axvline(0.5, color="#999", lw=0.6)
     ax.axhline(0.5, color="#999", lw=0.6)
-    ax.set_xlim(0.0, 1.08)
-    ax.set_ylim(0.0, 1.08)
+    ax.set_xlim(0.0, 1.15)
+    ax.set_ylim(0.0, 1.1)
     ax.set_xlabel("centrality rank (external links)")
     ax.set_ylabel("density rank (internal links)")
     ax.set_title("Strategic diagram (Callon)")
@@ -130,7 +131,8 @@ def strategic_chart(points: Sequence[dict[str, Any]], path: Path, highlight: set
 
 
 def weak_signal_chart(points: Sequence[dict[str, Any]], path: Path, highlight: set[int]) -> Path:
-    """Yoon's map: mean documents per period (x, log) against growth of visibility (y), by quadrant."""
+    """Yoon's map: mean documents per period (x; log scale when it spans decades) against the growth
+    of visibility (y), coloured by quadrant."""
     fig, ax = _figure(6.5, 5.5)
     x_thr = y_thr = None
     for p in points:
@@ -147,7 +149,13 @@ def weak_signal_chart(points: Sequence[dict[str, Any]], path: Path, highlight: s
         )
         if p["theme_id"] in highlight:
             ax.annotate(short(p["label"], 24), (x, y), fontsize=7)
-    ax.set_xscale("log")
+    xs = [p["weak_signal"].get("mean_frequency") or 0.0 for p in points]
+    positive = [x for x in xs if x > 0]
+    if positive and max(positive) / min(positive) >= 20:  # many decades: log axis, plain numbers
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(ScalarFormatter())
+        ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.margins(x=0.2, y=0.1)
     if x_thr:
         ax.axvline(x_thr, color="#999", lw=0.6)
     if y_thr is not None:

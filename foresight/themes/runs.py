@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from sqlalchemy import Engine, Select, select
@@ -37,6 +37,7 @@ from foresight.themes.pipeline import ThemeModel
 from foresight.themes.quality import theme_silhouettes, theme_stability
 
 REPRESENTATIONS = ("auto", "neural", "lexical", "fused")
+_S = TypeVar("_S", bound=Select)
 StepCallback = Callable[[str, int, int], None]
 
 
@@ -61,7 +62,7 @@ class CorpusFilter:
             "languages": list(self.languages),
         }
 
-    def apply(self, stmt: Select[Any]) -> Select[Any]:
+    def apply(self, stmt: _S) -> _S:
         if self.kinds:
             stmt = stmt.where(Document.kind.in_(self.kinds))
         if self.languages:

@@ -27,8 +27,8 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=db_url,
         data_dir=tmp_path,
-        admin_token=ADMIN_TOKEN,  # type: ignore[arg-type]
-        secret_key=SECRET_KEY,  # type: ignore[arg-type]
+        admin_token=ADMIN_TOKEN,
+        secret_key=SECRET_KEY,
         max_request_bytes=64 * 1024,
         public_base_url="http://testserver",
     )

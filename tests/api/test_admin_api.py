@@ -119,7 +119,7 @@ def test_survey_from_themes_invitations_rounds_results_exports_and_audit(
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert {row["title_zh"] for row in rows} == {"固态电池", "量子传感"}
     r = client.get(f"/api/admin/surveys/{survey['id']}/export?format=xlsx", headers=ADMIN)
-    assert load_workbook(io.BytesIO(r.content)).active.max_row == len(rows) + 1  # type: ignore[union-attr]
+    assert load_workbook(io.BytesIO(r.content)).active.max_row == len(rows) + 1
     assert (
         client.get(f"/api/admin/surveys/{survey['id']}/export?format=pdf", headers=ADMIN).status_code == 422
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
@@ -58,7 +59,9 @@ def _post_item(
         ("round_id", str(page_round(page.text))),
         ("action", action),
     ]
-    return client.post(url, data=data + _form(answers), follow_redirects=False)  # type: ignore[arg-type]
+    body = urlencode(data + _form(answers))
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+    return client.post(url, content=body, headers=headers, follow_redirects=False)
 
 
 def page_round(html: str) -> int:
@@ -149,7 +152,7 @@ def test_round_two_page_shows_anonymous_feedback_next_to_the_previous_answer(cli
             "csrf_token": _csrf(page.text),
             "lang": "en",
             "round_id": str(setup.round["id"]),
-            "text": "Pilot plants exist",
+            "text": "Pilot plants exist <script>alert(1)</script>",
         },
     )
     client.post(f"/api/admin/surveys/{setup.survey_id}/rounds/current/close", headers=ADMIN)
@@ -159,7 +162,8 @@ def test_round_two_page_shows_anonymous_feedback_next_to_the_previous_answer(cli
     assert "Your answer last round: <strong>Very high</strong>" in html
     assert "Median: <strong>High</strong>" in html and "Interquartile range: Medium – High" in html
     assert '<meter min="0" max="100" value="50">' in html  # 3 of 6 answered "high"
-    assert "Pilot plants exist" in html and "reason number 3" in html
+    assert "Pilot plants exist &lt;script&gt;alert(1)&lt;/script&gt;" in html and "reason number 3" in html
+    assert "<script" not in html  # comments are escaped
     assert len(set(re.findall(r"E-[0-9A-Z]{8}", html))) == 5  # five other experts, pseudonymous
     for other in setup.experts[1:]:
         assert other["name"] not in html and other["email"] not in html and other["organization"] not in html

@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass, field
 
 import numpy as np
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foresight.curation.describe import unit_mean
@@ -67,7 +68,7 @@ def make_documents(session: Session, topic: str, n: int, *, start: int = 0, seed
     for i in range(start, start + n):
         sub = i % 2
         words = first if sub == 0 else second
-        title = f"{words[0].title()} for {topic} systems {i}"
+        title = f"{words[0].title()} for {topic} systems {seed}.{i}"
         abstract = (
             f"We study {words[0]} and {words[1]} in {topic} platforms. "
             f"The {words[0]} method improves {words[1]} by {rnd.randint(5, 40)} percent."
@@ -88,12 +89,15 @@ def embed(session: Session, docs: list[Document], topic: str, seed: int = 0) -> 
     dirs = _directions(seed)
     rng = np.random.default_rng([seed, *(d.id for d in docs[:1])])
     out = {}
+    seen = set(session.scalars(select(Embedding.text_hash).where(Embedding.model_id == MODEL_ID)))
     for d in docs:
         sub = 0 if TOPICS[topic][0][0] in d.title.lower() else 1
         v = dirs[(topic, sub)] + 0.2 * rng.normal(size=DIM)
         out[d.id] = v / np.linalg.norm(v)
-        session.add(Embedding(model_id=MODEL_ID, text_hash=text_hash(document_text(d)), dim=DIM,
-                              vector=encode_vector(out[d.id])))  # fmt: skip
+        key = text_hash(document_text(d))
+        if key not in seen:
+            seen.add(key)
+            session.add(Embedding(model_id=MODEL_ID, text_hash=key, dim=DIM, vector=encode_vector(out[d.id])))
     session.flush()
     return out
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from foresight.db.models import AnalysisRun, Document, Expert, ImportBatch, Theme, ThemeMembership
+from foresight.db.models import AnalysisRun, Document, Expert, ImportBatch, Round, Theme, ThemeMembership
 from foresight.delphi.service.invitations import create_invitations
 from foresight.delphi.service.rounds import open_next_round
 from foresight.delphi.service.surveys import ItemIn, SurveyCreate, create_survey
@@ -114,7 +114,7 @@ def open_survey(
     stopping: dict[str, Any] | None = None,
     min_group_size: int = 5,
     realtime: bool = False,
-) -> tuple[int, dict[int, str], Any]:
+) -> tuple[int, dict[int, str], Round]:
     """A survey with ``n_items`` hand-written items, invitations for ``experts``, round 1 open.
 
     Returns ``(survey_id, {expert_id: token}, round)``.

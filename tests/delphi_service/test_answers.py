@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from foresight.db.models import Invitation, Response
+from foresight.db.models import Expert, Invitation, Response, Round
 from foresight.db.session import session_factory
 from foresight.delphi.service.answers import add_comment, save_answers
 from foresight.delphi.service.errors import ConflictError
@@ -77,12 +77,10 @@ def test_draft_saves_partial_answers_then_submit_completes(db: Session) -> None:
     _, tokens, rnd = open_survey(db, experts)
     inv = _inv(db, tokens[experts[1].id])
     item_id = rnd.items_asked[1]
-    save_answers(db, inv, rnd.id, item_id, {"importance": "high", "reason": {"text": ""}}, submit=False)
+    save_answers(db, inv, rnd.id, item_id, {"importance": "high", "constraints": ["technical"]}, submit=False)
+    save_answers(db, inv, rnd.id, item_id, {"constraints": [], "reason": {"text": ""}}, submit=False)
     rows = _rows(db, expert_id=experts[1].id)
-    assert [(r.question_id, r.value, r.status) for r in rows] == [
-        ("importance", "high", "draft"),
-        ("reason", None, "draft"),
-    ]
+    assert [(r.question_id, r.value, r.status) for r in rows] == [("importance", "high", "draft")]
     with pytest.raises(AnswerErrors):
         save_answers(db, inv, rnd.id, item_id, {"importance": "huge"}, submit=False)
     save_answers(db, inv, rnd.id, item_id, full_answers(importance="medium"), submit=True)
@@ -142,8 +140,8 @@ def test_closed_round_is_read_only(db: Session) -> None:
     assert db.scalar(select(Response.value).where(Response.question_id == "importance")) == "very_high"
 
 
-def _round_one_with_consensus(db: Session) -> tuple[int, dict[int, str], object, list]:
-    """Five experts: item 0 unanimous (very_high), item 1 split; IQR of item 0 importance is [5, 5]."""
+def _round_one_with_consensus(db: Session) -> tuple[int, dict[int, str], Round, list[Expert]]:
+    """Five experts: item 0 unanimous (very_high), item 1 split (one answer per importance level)."""
     experts = build_panel(db, {"academia": 3, "industry": 2})
     survey_id, tokens, rnd = open_survey(db, experts, stopping={"require_stability_for_consensus": False})
     split = ["very_high", "very_low", "medium", "high", "low"]
@@ -193,6 +191,7 @@ def test_round_two_requires_a_reason_outside_the_previous_iqr(db: Session) -> No
     survey_id, tokens, rnd1, experts = _round_one_with_consensus(db)
     rnd2 = open_next_round(db, survey_id, "admin")
     item = rnd2.items_asked[0]
+    assert rnd1.snapshot is not None
     iqr = rnd1.snapshot["items"][str(item)]["questions"]["importance"]["ordinal"]["all"]
     assert (iqr["q1"], iqr["q3"]) == (2.0, 4.0)
     inv = _inv(db, tokens[experts[0].id])
@@ -225,5 +224,6 @@ def test_reworded_item_is_not_compared_and_needs_no_reason(db: Session) -> None:
     rows = _rows(db, round_id=rnd2.id, expert_id=experts[0].id)
     assert {r.wording_version for r in rows} == {2}
     close_current_round(db, survey_id, "admin")
+    assert rnd2.snapshot is not None
     entry = rnd2.snapshot["items"][str(item)]
     assert entry["compared_with_round"] is None and "reworded to version 2" in entry["comparison_note"]

@@ -100,7 +100,9 @@ def test_coverage_matrix_counts_experts_per_field_and_group(db: Session) -> None
         ("E", "finance", []),
     ]
     for name, group, fields in rows:
-        create_expert(db, ExpertIn(name=name, stakeholder_group=group, fields=fields), "tester")  # type: ignore[arg-type]
+        create_expert(
+            db, ExpertIn.model_validate({"name": name, "stakeholder_group": group, "fields": fields}), "t"
+        )
     matrix = coverage(db)
     assert matrix["groups"] == ["academia", "industry", "government", "finance", "other"]
     by_field = {r["field"]: r for r in matrix["rows"]}
@@ -126,7 +128,9 @@ def test_crud_conflicts_and_deletion(db: Session) -> None:
     b = create_expert(db, ExpertIn(name="B", email="b@example.org"), "tester")
     with pytest.raises(ConflictError):
         update_expert(db, b.id, ExpertPatch(email="a@example.org"), "tester")
-    update_expert(db, b.id, ExpertPatch(region="Shanghai", fields="ai, energy"), "tester")  # type: ignore[arg-type]
+    update_expert(
+        db, b.id, ExpertPatch.model_validate({"region": "Shanghai", "fields": "ai, energy"}), "tester"
+    )
     assert (b.region, b.fields) == ("Shanghai", ["ai", "energy"])
     assert delete_expert(db, a.id, "tester") == "deleted"
     assert db.get(Expert, a.id) is None

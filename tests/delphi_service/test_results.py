@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from foresight.db.models import AuditEvent, Expert, OutboxMessage
+from foresight.db.models import AuditEvent, Expert, OutboxMessage, Round
 from foresight.delphi.service.answers import add_comment, save_answers
 from foresight.delphi.service.audit import verify_chain
 from foresight.delphi.service.exports import export_results
@@ -27,19 +27,17 @@ from tests.delphi_service.helpers import SECRET, build_panel, full_answers, open
 LEVELS = ["very_high", "high", "medium", "low", "very_low"]
 
 
-def _answer_all(
-    db: Session, tokens: dict[int, str], rnd: object, experts: list[Expert], **kw: object
-) -> None:
+def _answer_all(db: Session, tokens: dict[int, str], rnd: Round, experts: list[Expert], **kw: object) -> None:
     for k, expert in enumerate(experts):
         inv = resolve_invitation(db, tokens[expert.id])
-        for item_id in rnd.items_asked:  # type: ignore[attr-defined]
+        for item_id in rnd.items_asked:
             answers = full_answers(
                 importance=LEVELS[k % 3],
                 familiarity="high" if k % 2 == 0 else "low",
                 reason={"text": f"argument of {expert.name}"},
                 **kw,
             )
-            save_answers(db, inv, rnd.id, item_id, answers, submit=True)  # type: ignore[attr-defined]
+            save_answers(db, inv, rnd.id, item_id, answers, submit=True)
 
 
 def test_results_views_and_small_group_suppression(db: Session) -> None:
@@ -142,5 +140,5 @@ def test_round_two_feedback_is_anonymous_and_shows_own_previous_answer(db: Sessi
     assert comment["text"] == "Costs fall fast"
     text = json.dumps(view, ensure_ascii=False)
     for other in experts[1:]:
-        assert other.email not in text and f'"{other.name}"' not in text
-        assert other.organization not in text
+        assert other.email and other.email not in text and f'"{other.name}"' not in text
+        assert other.organization and other.organization not in text

@@ -16,7 +16,8 @@ runner = CliRunner()
 
 
 def invoke(db_url: str, *args: str):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, list(args), env={"FORESIGHT_DATABASE_URL": db_url}, catch_exceptions=False)
+    env = {"FORESIGHT_DATABASE_URL": db_url, "COLUMNS": "160"}
+    return runner.invoke(app, list(args), env=env, catch_exceptions=False)
 
 
 def test_monitoring_commands(db_url: str, tmp_path: Path) -> None:

@@ -123,3 +123,19 @@ def test_read_side_shows_formulas_series_and_restricted_evidence(
 def test_as_of_before_every_document_is_an_error(engine: Engine, monthly_store: MonthlyStore) -> None:
     with pytest.raises(SnapshotError, match="no dated document on or before 2023-12-31"):
         compute_indicators(engine, monthly_store.run_id, date(2023, 12, 31))
+
+
+def test_year_only_documents_count_in_years_and_not_in_months(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        b = StoreBuilder(s)
+        run = b.run()
+        theme = b.theme(run, 0, "quantum error correction")
+        dated = [d for m in (1, 4, 7) for d in b.documents("quantum", date(2025, m, 3), 2)]
+        b.members(run, theme, [*dated, b.document("quantum", None, year=2025)])
+        b.members(run, None, b.documents("noise", date(2025, 2, 1), 4))
+        run_id = run.id
+    months = compute_indicators(engine, run_id)  # auto: most documents carry a full date
+    assert (months.granularity, months.as_of, months.n_undated) == ("month", date(2025, 7, 3), 1)
+    assert months.periods == ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06", "2025-07"]
+    years = compute_indicators(engine, run_id, options=IndicatorOptions(granularity="year"))
+    assert (years.as_of, years.periods, years.n_documents) == (date(2025, 12, 31), ["2025"], 11)

@@ -33,8 +33,8 @@ CORPORA = Path(__file__).resolve().parents[1] / "fixtures" / "corpora"
 # number, label_en, label_zh, field number, keywords, silhouette, stability
 THEMES: list[tuple[int, str, str, int, list[tuple[str, float]], float, float]] = [
     (0, "language models", "语言模型", 0, [("language", 0.31), ("model", 0.22), ("llm", 0.17)], 0.412, 0.875),
-    (1, "learning systems", "学习系统", 0, [("learning", 0.28), ("network", 0.19), ("data", 0.08)], 0.305, 0.6),
-    (2, "patented processes", "专利工艺", 1, [("process", 0.33), ("method", 0.21), ("layer", 0.12)], 0.52, 0.91),
+    (1, "learning systems", "学习系统", 0, [("learning", 0.28), ("network", 0.2), ("data", 0.1)], 0.305, 0.6),
+    (2, "patented processes", "专利工艺", 1, [("process", 0.3), ("method", 0.2), ("layer", 0.1)], 0.52, 0.91),
     (3, "chinese studies", "中文研究", 1, [("研究", 0.4), ("技术", 0.3), ("发展", 0.2)], 0.21, 0.45),
 ]
 FIELDS = [(0, "computing", "计算"), (1, "engineering", "工程")]
@@ -115,9 +115,13 @@ def _store_run(session: Any, docs: list[Document], *, label: str, previous: int 
         x, y = center + rng.normal(scale=0.6, size=2)
         session.add(
             ThemeMembership(
-                run_id=run.id, document_id=doc_id, theme_id=theme.id if theme else None,
-                probability=0.9 if theme else 0.0, x=float(x), y=float(y),
-            )  # fmt: skip
+                run_id=run.id,
+                document_id=doc_id,
+                theme_id=theme.id if theme else None,
+                probability=0.9 if theme else 0.0,
+                x=float(x),
+                y=float(y),
+            )
         )
     run.n_documents = len(docs)
     run.n_themes = len(themes)
@@ -129,25 +133,38 @@ def _store_run(session: Any, docs: list[Document], *, label: str, previous: int 
             growth, escore, burst = INDICATORS[number]
             session.add(
                 ThemeIndicators(
-                    run_id=run.id, theme_id=theme.id, as_of=date(2026, 1, 1), granularity="year",
-                    indicators={"values": {
-                        "growth": {"value": growth, "formula": "growth.log_share_slope"},
-                        "escore": {"value": escore, "formula": "escore.theme"},
-                        "burst": {"value": burst, "formula": "burst.kleinberg"},
-                    }, "series": {}},
-                )  # fmt: skip
+                    run_id=run.id,
+                    theme_id=theme.id,
+                    as_of=date(2026, 1, 1),
+                    granularity="year",
+                    indicators={
+                        "values": {
+                            "log_share_slope": {"value": growth, "formula": "growth.log_share_slope"},
+                            "escore": {"value": escore, "formula": "escore.theme"},
+                            "burst": {"value": burst, "formula": "burst.kleinberg"},
+                        },
+                        "series": {},
+                    },
+                )
             )
         session.add(
             LineageEvent(
-                from_run_id=previous, to_run_id=run.id, event="continue",
-                from_theme_ids=[1], to_theme_ids=[themes[0].id], similarity={"jaccard": 0.8},
-            )  # fmt: skip
+                from_run_id=previous,
+                to_run_id=run.id,
+                event="continue",
+                from_theme_ids=[1],
+                to_theme_ids=[themes[0].id],
+                similarity={"jaccard": 0.8},
+            )
         )
         session.add(
             Alert(
-                run_id=run.id, theme_id=themes[0].id, rule="escore_above_threshold",
-                message_en=EXPECTED["alert"], message_zh="主题“语言模型”超过涌现分数阈值",
-            )  # fmt: skip
+                run_id=run.id,
+                theme_id=themes[0].id,
+                rule="escore_above_threshold",
+                message_en=EXPECTED["alert"],
+                message_zh="主题“语言模型”超过涌现分数阈值",
+            )
         )
     return run.id
 
@@ -160,16 +177,15 @@ def build_store(url: str) -> dict[str, Any]:
         for path in sorted(CORPORA.glob("*.jsonl")):
             import_file(session, path)
     with session_scope(engine) as session:
-        first_patent = session.scalar(select(Document.id).where(Document.kind == "patent").order_by(Document.id))
+        patents = select(Document.id).where(Document.kind == "patent").order_by(Document.id)
+        first_patent = session.scalar(patents)
         session.execute(update(Document).where(Document.id == first_patent).values(access_level="restricted"))
     with session_scope(engine) as session:
         docs = list(session.scalars(select(Document).order_by(Document.id)))
         first = _store_run(session, docs, label="first", previous=None, full=False)
         latest = _store_run(session, docs, label="fixture", previous=first, full=True)
         restricted_title = session.scalar(select(Document.title).where(Document.id == first_patent))
-        theme_ids = {
-            t.number: t.id for t in session.scalars(select(Theme).where(Theme.run_id == latest))
-        }
+        theme_ids = {t.number: t.id for t in session.scalars(select(Theme).where(Theme.run_id == latest))}
     engine.dispose()
     return {
         "first_run": first,

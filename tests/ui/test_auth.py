@@ -62,7 +62,9 @@ def test_lock_after_repeated_failures() -> None:
     assert auth.locked_for(auth.MAX_FAILURES, 100.0, 100.0 + auth.LOCK_SECONDS + 1) == 0.0
 
 
-def test_command_line_prints_a_usable_entry(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_command_line_prints_a_usable_entry(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(auth.getpass, "getpass", lambda prompt="": "long enough password")
     assert auth.main(["carol"]) == 0
     line = capsys.readouterr().out.strip()

@@ -88,6 +88,7 @@ def test_theme_detail_lineage_and_alerts(store: dict[str, Any]) -> None:
     language_models = store["theme_ids"][0]
     (event,) = ds.theme_lineage(store["latest_run"], language_models)
     assert event["event"] == "continue" and event["from_run_id"] == store["first_run"]
+    assert event["from_themes"] == [{"id": 1, "label": "language models"}]
     assert ds.theme_lineage(store["latest_run"], patents) == []
     assert ds.curation_history(patents) == []
     (alert,) = ds.alerts(store["latest_run"])
@@ -95,11 +96,17 @@ def test_theme_detail_lineage_and_alerts(store: dict[str, Any]) -> None:
     assert ds.alerts(store["first_run"]) == []
 
 
-def test_alerts_are_empty_without_the_monitoring_service(
+def test_without_the_monitoring_service_indicators_lineage_and_alerts_are_empty(
     store: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ds, "monitoring_available", lambda: False)
-    assert ds.alerts(store["latest_run"]) == []
+    monkeypatch.setattr(ds, "monitoring_module", lambda name="": None)
+    ds.clear_caches()
+    run_id = store["latest_run"]
+    assert ds.alerts(run_id) == []
+    assert ds.theme_lineage(run_id, store["theme_ids"][0]) == []
+    themes = ds.themes(run_id)
+    assert len(themes) == 4 and themes[["growth", "escore", "burst"]].isna().all().all()
+    ds.clear_caches()
 
 
 def test_clear_caches_shows_edits(store: dict[str, Any]) -> None:
@@ -119,7 +126,9 @@ def test_clear_caches_shows_edits(store: dict[str, Any]) -> None:
     pd.testing.assert_frame_equal(ds.themes(run_id), before)
 
 
-def test_an_unreadable_store_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch, ui_env: dict[str, Any]) -> None:
+def test_an_unreadable_store_is_reported_not_raised(
+    monkeypatch: pytest.MonkeyPatch, ui_env: dict[str, Any]
+) -> None:
     monkeypatch.setenv("FORESIGHT_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
     problem = ds.store_problem()
     assert problem is not None and "OperationalError" in problem

@@ -15,7 +15,7 @@ def _map_points() -> pd.DataFrame:
             "y": [0.0, 0.2, 5.0, 5.1, 9.0, 1.0],
             "theme_id": pd.array([1, 1, 2, 2, None, 1], dtype="Int64"),
             "theme_label": ["solar cells", "solar cells", "batteries", "batteries", "noise", "solar cells"],
-            "title": ["Perovskite cells", "Tandem cells", "Secret battery", "Solid electrolytes", "Other", "x"],
+            "title": ["Perovskite cells", "Tandem cells", "Secret battery", "Solid cells", "Misc", "x"],
             "kind": ["paper", "paper", "patent", "paper", "paper", "paper"],
             "year": pd.array([2020, 2021, None, 2022, 2019, 2020], dtype="Int64"),
             "restricted": [False, False, True, False, False, False],
@@ -48,7 +48,11 @@ def test_count_bar_without_data_says_so() -> None:
 
 def test_year_bar_uses_numeric_years_and_counts_undated_in_the_title() -> None:
     fig = figures.year_bar(
-        {"2019": 2, "unknown": 5, "2021": 4}, title="By year", x_title="Year", y_title="n", unknown_label="undated"
+        {"2019": 2, "unknown": 5, "2021": 4},
+        title="By year",
+        x_title="Year",
+        y_title="n",
+        unknown_label="undated",
     )
     (bar,) = fig.data
     assert list(bar.x) == [2019, 2021]
@@ -139,7 +143,8 @@ def test_keyword_bar_keeps_the_top_terms_largest_on_top() -> None:
 
 
 def test_timings_bar_keeps_step_order() -> None:
-    fig = figures.timings_bar({"embed": 12.5, "fit": 3.25, "note": "x"}, title="T", x_title="s", empty_text="-")
+    timings = {"embed": 12.5, "fit": 3.25, "note": "x"}
+    fig = figures.timings_bar(timings, title="T", x_title="s", empty_text="-")
     (bar,) = fig.data
     assert list(bar.y) == ["embed", "fit"]
     assert list(bar.text) == ["12.50 s", "3.25 s"]

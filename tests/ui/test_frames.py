@@ -46,7 +46,11 @@ def _documents() -> pd.DataFrame:
 
 def _series() -> pd.DataFrame:
     return pd.DataFrame(
-        {"theme_id": [10, 10, 11, 11, 12], "period": ["2018", "2020", "2019", "2021", "2022"], "count": [1, 1, 1, 1, 1]}
+        {
+            "theme_id": [10, 10, 11, 11, 12],
+            "period": ["2018", "2020", "2019", "2021", "2022"],
+            "count": [1, 1, 1, 1, 1],
+        }
     )
 
 
@@ -67,9 +71,8 @@ def test_filter_documents_by_window_kind_language_and_field() -> None:
     assert list(window["document_id"]) == [2, 3, 4, 6, 7]  # undated 3 kept by default
     dated = frames.filter_documents(docs, frames.DocumentFilter(years=(2019, 2021), include_undated=False))
     assert list(dated["document_id"]) == [2, 4, 6, 7]
-    assert list(frames.filter_documents(docs, frames.DocumentFilter(include_undated=False))["document_id"]) == [
-        1, 2, 4, 5, 6, 7,
-    ]  # fmt: skip
+    undated_out = frames.filter_documents(docs, frames.DocumentFilter(include_undated=False))
+    assert list(undated_out["document_id"]) == [1, 2, 4, 5, 6, 7]
     chosen = frames.DocumentFilter(kinds=("paper",), languages=("en",), field_ids=(1,))
     assert list(frames.filter_documents(docs, chosen)["document_id"]) == [1, 4, 7]
 
@@ -79,7 +82,11 @@ def test_map_points_label_noise_and_sample_large_maps() -> None:
     points, dropped = frames.map_points(_documents(), themes, noise_label="unassigned")
     assert dropped == 0
     assert len(points) == 6  # the document without coordinates is left out
-    assert list(points["theme_label"]) == ["solar cells", "solar cells", "solar cells", "电池", "grids", "unassigned"]
+    assert list(points["theme_label"]) == [*["solar cells"] * 3, "电池", "grids", "unassigned"]
+    without_grids = themes[themes["theme_id"] != 12]  # e.g. hidden by curation
+    points, _ = frames.map_points(_documents(), without_grids, noise_label="unassigned")
+    assert list(points["theme_label"])[-2:] == ["unassigned", "unassigned"]
+    assert points["theme_id"].isna().sum() == 2
     sample, dropped = frames.map_points(_documents(), themes, noise_label="n", max_points=4, seed=1)
     assert (len(sample), dropped) == (4, 2)
 
@@ -96,9 +103,8 @@ def test_theme_view_counts_documents_in_view_and_hides_empty_indicator_columns()
     themes = frames.localize(_themes(), "en")
     in_view = frames.filter_documents(_documents(), frames.DocumentFilter(languages=("en",)))
     table = frames.theme_view(themes, in_view, _series())
-    assert list(table.columns) == [
-        "theme_id", "label", "field_label", "size", "in_view", "stability", "silhouette", "escore", "trend",
-    ]  # fmt: skip
+    expected = ["theme_id", "label", "field_label", "size", "in_view", "stability", "silhouette", "escore"]
+    assert list(table.columns) == [*expected, "trend"]
     assert list(table["theme_id"]) == [10, 11]  # theme 12 has no English document in view
     assert list(table["in_view"]) == [2, 2]
     assert table.loc[0, "trend"] == [1, 0, 1, 0, 0]

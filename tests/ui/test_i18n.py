@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import string
 from pathlib import Path
@@ -28,13 +29,18 @@ def test_every_key_has_both_languages_with_the_same_placeholders() -> None:
 
 
 def test_every_key_used_in_the_code_exists() -> None:
-    literal = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")
+    """Keys passed to ``t`` and key-like string constants (``nav.themes`` in ``app.py``'s page table)."""
+    key_like = re.compile(r"^[a-z_]+\.[a-z0-9_.]+$")
+    key_groups = {key.split(".")[0] for key in STRINGS}
     prefix = re.compile(r"""\bt\(\s*f["']([a-z0-9_.]+)\{""")
     used: set[str] = set()
     prefixes: set[str] = set()
     for path in UI.rglob("*.py"):
         source = path.read_text(encoding="utf-8")
-        used |= set(literal.findall(source))
+        for node in ast.walk(ast.parse(source)):
+            value = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(value, str) and key_like.match(value) and value.split(".")[0] in key_groups:
+                used.add(value)
         prefixes |= set(prefix.findall(source))
     assert {"overview.title", "themes.title", "nav.themes", "detail.why"} <= used
     assert sorted(used - set(STRINGS)) == []
@@ -49,6 +55,8 @@ def test_domain_codes_have_labels() -> None:
         assert f"doclang.{code}" in STRINGS
     for event in LINEAGE_EVENTS:
         assert f"lineage.{event}" in STRINGS
+    for origin in ("machine", "merge", "split"):  # Theme.origin
+        assert f"origin.{origin}" in STRINGS
     for page in ("graph", "emergence", "delphi", "priorities"):
         assert f"stub.{page}.part" in STRINGS and f"stub.{page}.body" in STRINGS
 

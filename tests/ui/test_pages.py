@@ -3,10 +3,12 @@ Chinese when asked, and signs analysts in only with the right password."""
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 from sqlalchemy import update
 from streamlit.testing.v1 import AppTest
@@ -31,9 +33,22 @@ def _plotly(at: AppTest) -> dict[str, dict[str, Any]]:
     """Plotly figures on the page by title."""
     out = {}
     for element in at.get("plotly_chart"):
-        spec = json.loads(element.proto.spec)  # type: ignore[attr-defined]
+        spec = json.loads(element.proto.spec)
         out[spec["layout"].get("title", {}).get("text", "")] = spec
     return out
+
+
+def _array(value: Any) -> list[Any]:
+    """A plotly JSON array: a list, or numpy data sent as ``{"dtype", "bdata"}`` (base64)."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return list(value)
+
+
+def _widget(widgets: Any, name: str, lang: str = "en") -> Any:
+    """The widget behind ``ui.widgets`` name ``name`` drawn in ``lang`` (its key also names its options)."""
+    (found,) = [w for w in widgets if w.key and w.key.startswith(f"{name}.{lang}.")]
+    return found
 
 
 def _sign_in(at: AppTest, name: str, password: str) -> None:
@@ -43,7 +58,11 @@ def _sign_in(at: AppTest, name: str, password: str) -> None:
 
 
 def _texts(at: AppTest) -> str:
-    parts = [e.value for kind in ("markdown", "caption", "info", "warning", "success") for e in at.get(kind)]
+    parts = [
+        getattr(e, "value", "")
+        for kind in ("markdown", "caption", "info", "warning", "success")
+        for e in at.get(kind)
+    ]
     return "\n".join(str(p) for p in parts)
 
 
@@ -68,7 +87,7 @@ def test_overview_shows_corpus_run_and_alerts(open_app: OpenApp, ui_store: dict[
 
 def test_run_selector_switches_the_run(open_app: OpenApp, ui_store: dict[str, Any]) -> None:
     at = open_app()
-    selector = at.sidebar.selectbox(key=state.RUN_KEY)
+    selector = _widget(at.sidebar.selectbox, state.RUN_KEY)
     assert selector.value == ui_store["latest_run"]
     selector.select(ui_store["first_run"]).run()
     assert f"Analysis run #{ui_store['first_run']} · first" in [s.value for s in at.subheader]
@@ -89,6 +108,23 @@ def test_language_switch_changes_headings_to_chinese(open_app: OpenApp) -> None:
     assert at.session_state[state.LANG_KEY] == "zh"  # kept across pages
 
 
+def test_choices_survive_a_language_switch_and_relabel(open_app: OpenApp, ui_store: dict[str, Any]) -> None:
+    at = open_app("themes")
+    language_models = ui_store["theme_ids"][0]
+    _widget(at.selectbox, "detail_theme").select(language_models).run()
+    _widget(at.multiselect, "f_kinds").select("paper").run()
+    at.sidebar.radio(key=state.LANG_KEY).set_value("zh").run()
+    picker = _widget(at.selectbox, "detail_theme", "zh")
+    assert picker.value == language_models
+    assert picker.format_func(language_models) == "语言模型 (16)"
+    kinds = _widget(at.multiselect, "f_kinds", "zh")
+    assert kinds.value == ["paper"] and kinds.format_func("paper") == "论文"
+    assert "当前视图：70 / 100 篇文献" in _texts(at)
+    run_picker = _widget(at.sidebar.selectbox, state.RUN_KEY, "zh")
+    assert run_picker.value == ui_store["latest_run"]
+    assert run_picker.format_func(ui_store["latest_run"]).endswith("4 个主题")
+
+
 def test_themes_page_map_table_and_detail(open_app: OpenApp, ui_store: dict[str, Any]) -> None:
     at = open_app("themes")
     assert not at.exception
@@ -99,16 +135,18 @@ def test_themes_page_map_table_and_detail(open_app: OpenApp, ui_store: dict[str,
     assert [trace["type"] for trace in doc_map["data"]] == ["scattergl"] * 5
     hovers = [row[0] for trace in doc_map["data"] for row in trace["customdata"]]
     assert "[restricted]" in hovers and ui_store["restricted_title"] not in hovers
-    assert sum(len(trace["x"]) for trace in doc_map["data"]) == 100
+    assert sum(len(_array(trace["x"])) for trace in doc_map["data"]) == 100
+    xs = [x for trace in doc_map["data"] for x in _array(trace["x"])]
+    assert min(xs) < -3 and max(xs) > 8  # the fixture's theme centres span about −5…10
     table = at.dataframe[0].value
     assert sorted(table["label"]) == sorted(EXPECTED["theme_labels_en"])
     assert {"stability", "silhouette", "growth", "escore", "burst", "trend"} <= set(table.columns)
     assert table.set_index("label").loc["language models", "escore"] == 2.5
     assert "Theme sizes by field" in charts and "Keywords (c-TF-IDF)" in charts
     # the detail shows the largest theme in view first, with its evidence
-    picker = at.selectbox(key="detail_theme")
+    picker = _widget(at.selectbox, "detail_theme")
     assert picker.value == table.loc[0, "theme_id"]
-    assert [s.value for s in at.subheader][0].startswith("#2 · patented processes")
+    assert at.subheader[0].value.startswith("#2 · patented processes")
     texts = _texts(at)
     assert "Silhouette: s(i) = (b(i) − a(i))" in texts and "No curation edits yet" in texts
     assert {m.label: m.value for m in at.metric} == {"Silhouette": "0.52", "Stability": "0.91"}
@@ -116,13 +154,22 @@ def test_themes_page_map_table_and_detail(open_app: OpenApp, ui_store: dict[str,
 
 def test_themes_detail_lineage_and_filters(open_app: OpenApp, ui_store: dict[str, Any]) -> None:
     at = open_app("themes")
-    at.selectbox(key="detail_theme").select(ui_store["theme_ids"][0]).run()
+    _widget(at.selectbox, "detail_theme").select(ui_store["theme_ids"][0]).run()
     assert f"Continues from run #{ui_store['first_run']}: themes #1" in _texts(at)
-    at.multiselect(key="f_kinds").select("patent").run()
+    _widget(at.multiselect, "f_kinds").select("paper").run()  # the patent theme leaves the picker
+    picker = _widget(at.selectbox, "detail_theme")
+    assert ui_store["theme_ids"][2] not in picker.options and picker.value == ui_store["theme_ids"][0]
+    _widget(at.multiselect, "f_kinds").unselect("paper").run()
+    (years,) = [s for s in at.slider if (s.key or "").startswith("f_years.")]
+    assert years.value == (1977, 2026)
+    years.set_value((2020, 2026)).run()
+    assert "73 of 100 documents in view" in _texts(at)  # 43 dated 2020–2026 and 30 undated
+    next(s for s in at.slider if (s.key or "").startswith("f_years.")).set_value((1977, 2026)).run()
+    _widget(at.multiselect, "f_kinds").select("patent").run()
     assert "30 of 100 documents in view" in _texts(at)
     assert list(at.dataframe[0].value["label"]) == ["patented processes"]
-    at.multiselect(key="f_kinds").unselect("patent").run()
-    at.multiselect(key="f_languages").select("zh").run()
+    _widget(at.multiselect, "f_kinds").unselect("patent").run()
+    _widget(at.multiselect, "f_languages").select("zh").run()
     assert "30 of 100 documents in view" in _texts(at)
     at.checkbox(key="f_undated").uncheck().run()
     assert "0 of 100 documents in view" in _texts(at)  # the Chinese fixture records have no year
@@ -148,7 +195,7 @@ def test_empty_store_renders_empty_states(
     assert any(i.startswith("No completed analysis run yet") for i in infos)
     at.switch_page("app_pages/themes.py").run()
     assert not at.exception
-    assert any(i.startswith("No completed analysis run yet") for i in at.info)
+    assert any(i.value.startswith("No completed analysis run yet") for i in at.info)
 
 
 def test_viewer_mode_by_default(open_app: OpenApp) -> None:

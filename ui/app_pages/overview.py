@@ -119,7 +119,8 @@ def alerts_section(run_id: int | None) -> None:
     for alert in alerts:
         message = alert["message_zh"] if lang == "zh" and alert["message_zh"] else alert["message_en"]
         where = f" · {t('alert.theme', id=alert['theme_id'])}" if alert.get("theme_id") else ""
-        st.warning(f"**{alert['rule']}**{where} · {alert['created_at'] or ''}  \n{message}")
+        when = (alert.get("created_at") or "").replace("T", " ")[:16]
+        st.warning(f"**{alert['rule']}**{where} · {when}  \n{message}")
 
 
 st.title(t("overview.title"))

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import datasource as ds
-from ui import figures, frames, state
+from ui import figures, frames, state, widgets
 from ui.i18n import kind_label, language_label, t
 from ui.theme_detail import render_theme_detail
 
@@ -21,33 +21,30 @@ def filters(documents: pd.DataFrame, themes: pd.DataFrame) -> frames.DocumentFil
         bounds = frames.year_bounds(documents)
         with left:
             if bounds and bounds[0] < bounds[1]:
-                chosen = st.slider(
-                    t("filter.years"), min_value=bounds[0], max_value=bounds[1], value=bounds, key="f_years"
-                )
-                years = (int(chosen[0]), int(chosen[1]))
+                years = widgets.year_range(t("filter.years"), bounds, name="f_years")
             include_undated = st.checkbox(t("filter.undated"), value=True, key="f_undated")
             fields = frames.field_options(themes)
-            field_ids = st.multiselect(
+            field_ids = widgets.multiselect(
                 t("filter.fields"),
-                options=list(fields),
+                list(fields),
+                name="f_fields",
                 format_func=fields.__getitem__,
                 placeholder=t("common.all"),
-                key="f_fields",
             )
         with right:
-            kinds = st.multiselect(
+            kinds = widgets.multiselect(
                 t("filter.kinds"),
-                options=sorted(documents["kind"].dropna().unique()),
+                sorted(documents["kind"].dropna().unique()),
+                name="f_kinds",
                 format_func=lambda k: kind_label(k, lang),
                 placeholder=t("common.all"),
-                key="f_kinds",
             )
-            languages = st.multiselect(
+            languages = widgets.multiselect(
                 t("filter.languages"),
-                options=sorted(documents["language"].dropna().unique()),
+                sorted(documents["language"].dropna().unique()),
+                name="f_languages",
                 format_func=lambda c: language_label(c, lang),
                 placeholder=t("common.all"),
-                key="f_languages",
             )
     return frames.DocumentFilter(
         years=years,
@@ -166,10 +163,11 @@ def main() -> None:
     if not options:
         st.info(t("detail.no_theme"))
         return
-    theme_id = st.selectbox(
-        t("detail.pick"), options=list(options), format_func=options.__getitem__, key="detail_theme"
+    theme_id = widgets.select(
+        t("detail.pick"), list(options), name="detail_theme", format_func=options.__getitem__
     )
-    render_theme_detail(run_id, int(theme_id), series)
+    if theme_id is not None:
+        render_theme_detail(run_id, int(theme_id), series)
 
 
 main()

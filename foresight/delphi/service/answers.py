@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from foresight.db.models import Comment, Invitation, Response, Round, SurveyItem
 from foresight.delphi.pseudonyms import pseudonym
@@ -73,7 +73,8 @@ def asked_item(session: Session, rnd: Round, item_id: int) -> SurveyItem:
                 f"item {item_id} met the stopping rule in an earlier round and is not asked again"
             )
         raise NotFoundError(f"item {item_id} is not asked in round {rnd.number}")
-    item = session.get(SurveyItem, item_id)
+    columns = (SurveyItem.id, SurveyItem.survey_id, SurveyItem.wording_version)
+    item = session.get(SurveyItem, item_id, options=[load_only(*columns)])
     if item is None:  # pragma: no cover - items_asked only holds existing ids
         raise NotFoundError(f"item {item_id} does not exist")
     return item
@@ -106,7 +107,7 @@ def _empty(value: Any) -> bool:
 
 
 def validate_draft(template: SurveyTemplate, answers: Mapping[str, Any]) -> dict[str, AnswerValue | None]:
-    """Check only the answers given (a draft may be incomplete); empty answers clear the question."""
+    """Check only the answers given (a draft may be incomplete); an empty answer (``None``) clears it."""
     errors: list[AnswerError] = []
     normalized: dict[str, AnswerValue | None] = {}
     known = {q.id: q for q in template.questions}
@@ -128,31 +129,39 @@ def validate_draft(template: SurveyTemplate, answers: Mapping[str, Any]) -> dict
     return normalized
 
 
-def _insert_for(session: Session) -> Any:
-    name = session.get_bind().dialect.name
-    if name == "postgresql":
-        return postgresql.insert
-    if name == "sqlite":
-        return sqlite.insert
-    raise NotImplementedError(f"upsert is implemented for SQLite and PostgreSQL, not {name}")
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert_statement(dialect: str) -> Any:
+    """The upsert for ``dialect``, built once: reusing the same statement object keeps compilation cached."""
+    if dialect not in _UPSERTS:
+        if dialect == "postgresql":
+            insert: Any = postgresql.insert
+        elif dialect == "sqlite":
+            insert = sqlite.insert
+        else:
+            raise NotImplementedError(f"upsert is implemented for SQLite and PostgreSQL, not {dialect}")
+        stmt = insert(Response.__table__)
+        _UPSERTS[dialect] = stmt.on_conflict_do_update(
+            index_elements=["round_id", "item_id", "expert_id", "question_id"],
+            set_={
+                "value": stmt.excluded.value,
+                "wording_version": stmt.excluded.wording_version,
+                "status": stmt.excluded.status,
+                "updated_at": stmt.excluded.updated_at,
+            },
+        )
+    return _UPSERTS[dialect]
 
 
 def upsert_responses(session: Session, rows: list[dict[str, Any]]) -> None:
-    """``INSERT … ON CONFLICT (round, item, expert, question) DO UPDATE`` — atomic on both databases."""
-    if not rows:
-        return
-    insert = _insert_for(session)
-    stmt = insert(Response).values(rows)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["round_id", "item_id", "expert_id", "question_id"],
-        set_={
-            "value": stmt.excluded.value,
-            "wording_version": stmt.excluded.wording_version,
-            "status": stmt.excluded.status,
-            "updated_at": stmt.excluded.updated_at,
-        },
-    )
-    session.execute(stmt)
+    """``INSERT … ON CONFLICT (round, item, expert, question) DO UPDATE`` — atomic on both databases.
+
+    One executemany of a prebuilt Core statement, so its compiled form is cached across requests.
+    """
+    if rows:
+        connection = session.connection()
+        connection.execute(_upsert_statement(connection.dialect.name), rows)
 
 
 def save_answers(
@@ -197,8 +206,19 @@ def save_answers(
             "updated_at": at,
         }
         for qid, value in normalized.items()
+        if submit or value is not None
     ]
     upsert_responses(session, rows)
+    cleared = [qid for qid, value in normalized.items() if value is None]
+    if not submit and cleared:  # an emptied field of a draft removes that answer
+        session.execute(
+            delete(Response).where(
+                Response.round_id == rnd.id,
+                Response.item_id == item.id,
+                Response.expert_id == invitation.expert_id,
+                Response.question_id.in_(cleared),
+            )
+        )
     if not submit:
         # A draft reopens the item: every answer to it counts again only once the item is submitted.
         session.execute(

@@ -63,6 +63,8 @@ def latest_round(session: Session, survey_id: int) -> Round | None:
 
 def previous_closed_round(session: Session, rnd: Round) -> Round | None:
     """The closed round just before ``rnd`` (its snapshot is ``rnd``'s feedback)."""
+    if rnd.number <= 1:
+        return None
     return session.scalar(
         select(Round)
         .where(Round.survey_id == rnd.survey_id, Round.number < rnd.number, Round.status == "closed")

@@ -216,7 +216,7 @@ def questionnaire(
             "realtime": survey.realtime,
         },
         "expert": {"name": expert.name, "default_language": _default_language(expert)},
-        "template": template.model_dump(mode="json"),
+        "template": survey.template,  # stored as the template's JSON dump
         "round": None,
         "items": [],
         "carried_forward": [],
