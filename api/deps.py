@@ -30,8 +30,11 @@ from foresight.store import open_store
 log = logging.getLogger(__name__)
 
 
-def get_settings() -> Settings:
-    """Settings of this request; :func:`api.main.create_app` overrides it with the injected settings."""
+async def get_settings() -> Settings:
+    """Settings of this request; :func:`api.main.create_app` overrides it with the injected settings.
+
+    Cheap dependencies are ``async`` so that FastAPI does not send them to the thread pool.
+    """
     return read_settings()
 
 
@@ -74,7 +77,7 @@ def get_db(request: Request, settings: SettingsDep) -> Iterator[Session]:
 DbDep = Annotated[Session, Depends(get_db)]
 
 
-def get_secret(request: Request, settings: SettingsDep) -> bytes:
+async def get_secret(request: Request, settings: SettingsDep) -> bytes:
     """The server secret (CSRF tokens, pseudonyms). Without ``FORESIGHT_SECRET_KEY`` a random one is made
     per app — pseudonyms then change when the server restarts."""
     if settings.secret_key is not None:
@@ -145,7 +148,7 @@ class Permission:
     def __init__(self, permission: str) -> None:
         self.permission = permission
 
-    def __call__(self, request: Request, settings: SettingsDep) -> Principal:
+    async def __call__(self, request: Request, settings: SettingsDep) -> Principal:
         principal = authenticate(request, settings)
         if principal is None:
             detail = "Send 'Authorization: Bearer <admin token>'."

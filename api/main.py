@@ -40,7 +40,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.engines = deps.EngineRegistry()
     app.state.ephemeral_secret = None
-    app.dependency_overrides[deps.get_settings] = lambda: settings
+
+    async def injected_settings() -> Settings:
+        return settings
+
+    app.dependency_overrides[deps.get_settings] = injected_settings
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)

@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
@@ -27,7 +28,6 @@ def _layout(fig: go.Figure, title: str | None, height: int | None = None) -> go.
         title={"text": title} if title else None,
         margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
         height=height,
-        template="plotly_white",
     )
     return fig
 
@@ -134,18 +134,27 @@ def document_map(
     """
     if points.empty or points[["x", "y"]].dropna().empty:
         return empty_figure(empty_text, title, height)
-    data = points.dropna(subset=["x", "y"]).copy()
-    data["hover"] = [_hover_title(t, r) for t, r in zip(data["title"], data["restricted"], strict=True)]
-    data["year_text"] = [str(int(y)) if pd.notna(y) else "—" for y in data["year"]]
-    themed = data[data["theme_id"].notna()]
-    groups = sorted(themed.groupby("theme_id", sort=False), key=lambda kv: (-len(kv[1]), kv[0]))
-    traces = [
-        _map_trace(group, f"{group['theme_label'].iloc[0]} ({len(group)})", theme_color(index), 7)
-        for index, (_, group) in enumerate(groups)
-    ]
-    noise = data[data["theme_id"].isna()]
-    if not noise.empty:
-        traces.append(_map_trace(noise, f"{noise_label} ({len(noise)})", NOISE_COLOR, 5))
+    data = points.dropna(subset=["x", "y"])
+    # Plain numpy arrays, split by index: plotly validates lists element by element and pandas slicing per
+    # theme is slow, which matters for tens of thousands of points.
+    x = data["x"].to_numpy(dtype=float)
+    y = data["y"].to_numpy(dtype=float)
+    custom = np.empty((len(data), 4), dtype=object)
+    custom[:, 0] = [_hover_title(t, r) for t, r in zip(data["title"], data["restricted"], strict=True)]
+    custom[:, 1] = [str(label) for label in data["theme_label"]]
+    custom[:, 2] = [str(kind) for kind in data["kind"]]
+    custom[:, 3] = [str(int(v)) if pd.notna(v) else "—" for v in data["year"]]
+    theme = data["theme_id"].to_numpy(dtype=float, na_value=np.nan)
+    ids, counts = np.unique(theme[~np.isnan(theme)], return_counts=True)
+    traces = []
+    for index, position in enumerate(sorted(range(len(ids)), key=lambda i: (-counts[i], ids[i]))):
+        rows = np.flatnonzero(theme == ids[position])
+        name = f"{custom[rows[0], 1]} ({rows.size})"
+        traces.append(_map_trace(x[rows], y[rows], custom[rows], name, theme_color(index), 7))
+    noise = np.flatnonzero(np.isnan(theme))
+    if noise.size:
+        name = f"{noise_label} ({noise.size})"
+        traces.append(_map_trace(x[noise], y[noise], custom[noise], name, NOISE_COLOR, 5))
     fig = go.Figure(data=traces)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
@@ -153,15 +162,16 @@ def document_map(
     return _layout(fig, title, height)
 
 
-def _map_trace(group: pd.DataFrame, name: str, color: str, size: int) -> go.Scattergl:
-    # numpy arrays, not lists: plotly validates lists element by element (seconds for a few thousand points)
+def _map_trace(
+    x: np.ndarray, y: np.ndarray, custom: np.ndarray, name: str, color: str, size: int
+) -> go.Scattergl:
     return go.Scattergl(
-        x=group["x"].to_numpy(dtype=float),
-        y=group["y"].to_numpy(dtype=float),
+        x=x,
+        y=y,
         mode="markers",
         name=name,
         marker={"color": color, "size": size, "opacity": 0.8},
-        customdata=group[["hover", "theme_label", "kind", "year_text"]].astype(str).to_numpy(dtype=object),
+        customdata=custom,
         hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]} · %{customdata[3]}"
         "<extra></extra>",
     )

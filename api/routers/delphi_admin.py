@@ -11,9 +11,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from api.deps import DbDep, Permission, Principal, SecretDep, SettingsDep
-from foresight.db.models import Expert
+from foresight.db.models import Expert, Invitation
 from foresight.delphi.service import (
     audit,
     exports,
@@ -185,8 +186,6 @@ def close_survey(survey_id: int, who: SurveyAdmin, db: DbDep) -> dict[str, Any]:
 def invite(
     survey_id: int, body: InvitationsIn, who: InviteAdmin, db: DbDep, settings: SettingsDep
 ) -> list[dict[str, Any]]:
-    from sqlalchemy import select
-
     ids = (
         body.expert_ids
         if body.expert_ids is not None
@@ -218,8 +217,6 @@ def revoke(invitation_id: int, who: InviteAdmin, db: DbDep) -> dict[str, Any]:
     "/invitations/{invitation_id}/preview", summary="See the questionnaire as the expert sees it (audited)"
 )
 def preview(invitation_id: int, who: Impersonator, db: DbDep, secret: SecretDep) -> dict[str, Any]:
-    from foresight.db.models import Invitation
-
     invitation = db.get(Invitation, invitation_id)
     if invitation is None:
         raise NotFoundError(f"invitation {invitation_id} does not exist")

@@ -21,17 +21,18 @@ dropped silently: :attr:`CarryOverReport.accounted` covers every operation of th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from foresight.curation.core import get_run, members_of
+from foresight.curation.core import get_run
+from foresight.curation.describe import store_representation_stats
 from foresight.curation.history import PRIMARY
+from foresight.curation.matching import successors
 from foresight.curation.replay import CarryOutcome, Replay
-from foresight.db.models import CurationOp, RetiredTheme, Theme
+from foresight.db.models import CurationOp
 from foresight.db.session import session_scope
-from foresight.monitoring.lineage import ThemeSignature, match_themes
-from foresight.themes.persist import decode_centroid
 
 __all__ = ["CarryOutcome", "CarryOverReport", "carry_over", "carry_over_after_run", "successors"]
 
@@ -76,38 +77,22 @@ class CarryOverReport:
         )
 
 
-def _signatures(session: Session, run_id: int, machine_only: bool) -> list[ThemeSignature]:
-    """Signatures of a run's themes, hidden and retired ones included (retired: documents when retired)."""
-    stmt = select(Theme).where(Theme.run_id == run_id).order_by(Theme.number)
-    if machine_only:
-        stmt = stmt.where(Theme.origin == "machine")
-    themes = list(session.scalars(stmt))
-    retired = {
-        r.theme_id: r for r in session.scalars(select(RetiredTheme).where(RetiredTheme.run_id == run_id))
-    }
-    members = members_of(session, run_id, [t.id for t in themes if t.id not in retired])
-    return [
-        ThemeSignature(
-            id=t.id,
-            lineage_id=t.lineage_id,
-            centroid=decode_centroid(t.centroid) if t.centroid else None,
-            documents=frozenset(retired[t.id].documents if t.id in retired else members.get(t.id, [])),
-            keywords={str(term): float(w) for term, w in t.keywords or []},
-        )
-        for t in themes
-        if not (t.id in retired and not machine_only)
-    ]
-
-
-def successors(session: Session, from_run_id: int, to_run_id: int) -> dict[int, int]:
-    """Machine theme of the earlier run → its successor in the later run (continue, merge, split)."""
-    events = match_themes(_signatures(session, from_run_id, True), _signatures(session, to_run_id, False))
-    out: dict[int, int] = {}
-    for e in events:
-        if e.event in ("continue", "split"):
-            out[e.from_ids[0]] = e.to_ids[0]
-        elif e.event == "merge":
-            out.update(dict.fromkeys(e.from_ids, e.to_ids[0]))
+def _referenced_themes(ops: list[CurationOp]) -> set[int]:
+    """Every theme id the operations touched or name (payload ids, ``theme:<id>`` nodes and edges)."""
+    out: set[int] = set()
+    for op in ops:
+        for state in (op.before or {}, op.after or {}):
+            out.update(int(k) for k in state.get("themes", {}))
+        p = op.payload or {}
+        for key in ("theme_id", "source_id", "target_id", "new_theme_id"):
+            if isinstance(p.get(key), int):
+                out.add(p[key])
+        out.update(int(i) for i in [*p.get("theme_ids", []), *p.get("new_theme_ids", [])])
+        for key in ("source", "target"):
+            for node in str(p.get(key, "")).split("|"):
+                head, _, tail = node.partition(":")
+                if head == "theme" and tail.isdigit():
+                    out.add(int(tail))
     return out
 
 
@@ -139,7 +124,8 @@ def carry_over(session: Session, from_run_id: int, to_run_id: int) -> CarryOverR
             )
         )
     }
-    replay = Replay(session, from_run_id, to_run_id, successors(session, from_run_id, to_run_id))
+    succ = successors(session, from_run_id, to_run_id, _referenced_themes(ops))
+    replay = Replay(session, from_run_id, to_run_id, succ)
     report.successors = dict(replay.succ)
     for op in ops:
         if op.id in done:
@@ -158,27 +144,23 @@ def carry_over(session: Session, from_run_id: int, to_run_id: int) -> CarryOverR
     return report
 
 
-def carry_over_after_run(engine: Engine, run_id: int) -> list[str]:
-    """After an analysis: carry the previous run's curation, if it has any; returns warning lines."""
+def carry_over_after_run(engine: Engine, run_id: int, representation: Any = None) -> list[str]:
+    """After an analysis: store the run's term statistics from the fitted c-TF-IDF ``representation``
+    (when given) and carry the previous run's curation over, if it has any; returns warning lines."""
     with session_scope(engine) as session:
         run = get_run(session, run_id)
+        if representation is not None:
+            store_representation_stats(session, run_id, representation)
         previous = run.previous_run_id
-        if (
-            previous is None
-            or session.scalar(
-                select(CurationOp.id)
-                .where(CurationOp.run_id == previous, CurationOp.op.in_(PRIMARY))
-                .limit(1)
-            )
-            is None
-        ):
+        if previous is None:
+            return []
+        curated = select(CurationOp.id).where(CurationOp.run_id == previous, CurationOp.op.in_(PRIMARY))
+        if session.scalar(curated.limit(1)) is None:
             return []
         report = carry_over(session, previous, run_id)
         lines = [report.summary()]
         if report.needs_review:
-            lines.append(
-                f"{len(report.needs_review)} curation edit(s) need review: "
-                f"foresight curate log --run {run_id}"
-            )
+            n = len({o.op_id for o in report.needs_review})
+            lines.append(f"{n} curation edit(s) need review: foresight curate log --run {run_id}")
         run.warnings = [*(run.warnings or []), *lines]
         return lines

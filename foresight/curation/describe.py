@@ -33,6 +33,7 @@ from foresight.embeddings.cache import text_hash
 from foresight.themes.persist import split_label
 from foresight.themes.represent import document_terms, make_label
 
+_CACHE = "foresight.curation.term_stats"
 __all__ = [
     "DEFAULT_PARAMETERS",
     "Description",
@@ -41,6 +42,7 @@ __all__ = [
     "member_vectors",
     "representation_parameters",
     "run_term_stats",
+    "store_representation_stats",
     "unit_mean",
 ]
 
@@ -104,8 +106,12 @@ def run_term_stats(session: Session, run: AnalysisRun, *, store: bool = True) ->
     least ``min_df`` documents (1 for corpora under ``10 * min_df`` documents), the ``max_features`` most
     frequent when set. With ``store=False`` a missing row is computed but not added to the session.
     """
+    cache: dict[int, RunTermStats] = session.info.setdefault(_CACHE, {})
+    if run.id in cache:
+        return cache[run.id]
     row = session.get(RunTermStats, run.id)
     if row is not None:
+        cache[run.id] = row  # a strong reference: the identity map would drop it and re-read the JSON
         return row
     params = representation_parameters(run)
     doc_ids = list(
@@ -130,6 +136,34 @@ def run_term_stats(session: Session, run: AnalysisRun, *, store: bool = True) ->
     if store:
         session.add(row)
         session.flush()
+        cache[run.id] = row
+    return row
+
+
+def store_representation_stats(session: Session, run_id: int, representation: Any) -> RunTermStats | None:
+    """Store a run's term statistics from the pipeline's fitted c-TF-IDF representation (its document-term
+    matrix holds exactly the counts :func:`run_term_stats` would compute), so curation never re-reads the
+    corpus. Does nothing for a representation without ``doc_term_`` or when the row exists."""
+    matrix, vocabulary = (
+        getattr(representation, "doc_term_", None),
+        getattr(representation, "vocabulary_", None),
+    )
+    if matrix is None or vocabulary is None or session.get(RunTermStats, run_id) is not None:
+        return None
+    counts = np.asarray(matrix.sum(axis=0)).ravel()
+    params = {k: representation.get_params().get(k, v) for k, v in DEFAULT_PARAMETERS.items()}
+    params["ngram_range"] = list(params["ngram_range"])
+    row = RunTermStats(
+        run_id=run_id,
+        parameters=params,
+        n_documents=int(matrix.shape[0]),
+        total=float(counts.sum()),
+        frequencies={
+            str(t): int(c) for t, c in zip(vocabulary.tolist(), counts.tolist(), strict=True) if c > 0
+        },
+    )
+    session.add(row)
+    session.flush()
     return row
 
 

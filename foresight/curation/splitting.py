@@ -18,9 +18,10 @@ from foresight.curation.describe import describe_groups, member_vectors
 from foresight.db.models import Theme
 from knowledge_graph.errors import NotAPartitionError, SplitError, TooFewDocumentsError, TooFewPartsError
 
-__all__ = ["MAX_AUTO_PARTS", "SplitPreview", "check_parts", "preview_split", "split_request"]
+__all__ = ["MAX_AUTO_PARTS", "SAMPLE", "SplitPreview", "check_parts", "preview_split", "split_request"]
 
 MAX_AUTO_PARTS = 8
+SAMPLE = 1000
 
 
 def check_parts(docs: Sequence[int], parts: Sequence[Sequence[int]]) -> list[list[int]]:
@@ -60,7 +61,9 @@ class SplitPreview:
 def _auto_parts(
     session: Session, model_id: str, docs: Sequence[int], n_parts: int | None, seed: int
 ) -> tuple[list[list[int]], dict[int, float]]:
-    """KMeans of the members' cached embeddings; ``n_parts`` None picks k in 2..8 by cosine silhouette."""
+    """KMeans of the members' cached embeddings (unit length); ``n_parts`` None picks k in 2..8 by
+    cosine silhouette. Large themes are clustered on a seeded sample of ``SAMPLE`` documents and every
+    document then goes to its nearest centre, which keeps a split interactive for any theme size."""
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
 
@@ -72,21 +75,28 @@ def _auto_parts(
     order = sorted(vectors)
     X = np.asarray([vectors[d] for d in order], dtype=np.float64)
     X /= np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
-    candidates = [n_parts] if n_parts is not None else list(range(2, min(MAX_AUTO_PARTS, len(order) - 1) + 1))
+    rng = np.random.default_rng(seed)
+    sample = X[np.sort(rng.choice(len(X), SAMPLE, replace=False))] if len(X) > SAMPLE else X
+    candidates = (
+        [n_parts] if n_parts is not None else list(range(2, min(MAX_AUTO_PARTS, len(sample) - 1) + 1))
+    )
     best: tuple[float, int, np.ndarray] | None = None
     scores: dict[int, float] = {}
     for k in candidates:
-        labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(X)
-        if len(set(labels.tolist())) < 2:
+        model = KMeans(n_clusters=k, n_init=3, random_state=seed).fit(sample)
+        if len(set(model.labels_.tolist())) < 2:
             continue
-        score = float(silhouette_score(X, labels, metric="cosine")) if len(order) > k else 0.0
+        score = float(silhouette_score(sample, model.labels_, metric="cosine")) if len(sample) > k else 0.0
         scores[k] = round(score, 4)
         if best is None or score > best[0]:
-            best = (score, k, labels)
+            best = (score, k, model.cluster_centers_)
     if best is None:
         raise SplitError("the theme's documents do not separate into parts (identical embeddings)")
-    labels = best[2]
+    centres = best[2] / np.maximum(np.linalg.norm(best[2], axis=1, keepdims=True), 1e-12)
+    labels = np.argmax(X @ centres.T, axis=1)
     parts = [[order[i] for i in np.flatnonzero(labels == c)] for c in sorted(set(labels.tolist()))]
+    if len(parts) < 2:
+        raise SplitError("the theme's documents do not separate into parts")
     return sorted(parts, key=lambda p: (-len(p), p[0])), scores
 
 

@@ -92,7 +92,7 @@ def _members(session: Session, run_id: int) -> dict[int, list[int]]:
 
 
 def _theme_record(
-    theme: Any, run_id: int, extra: dict[str, Any], docs: list[int], *, with_field: bool = True
+    theme: Any, run_id: int, extra: dict[str, Any], docs: list[int], *, full: bool = True
 ) -> kg.schema.Theme:
     en, zh = _label(theme.label_en, theme.label_zh, f"theme {theme.number}")
     attrs = {
@@ -110,10 +110,10 @@ def _theme_record(
         label_zh=zh,
         documents=docs,
         size=theme.size,
-        keywords={str(t): float(w) for t, w in theme.keywords or []},
-        field=theme.field_id if with_field else None,
+        keywords={str(t): float(w) for t, w in theme.keywords or []} if full else {},
+        field=theme.field_id if full else None,
         run=run_id,
-        centroid=decode_centroid(theme.centroid).tolist() if theme.centroid else None,
+        centroid=decode_centroid(theme.centroid).tolist() if theme.centroid and full else None,
         attributes=attrs,
     )
 
@@ -158,7 +158,7 @@ def build_run_graph(
     if opts.lineage:
         previous, pairs = lineage_pairs(session, run)
         for t in previous:
-            records.append(_theme_record(t, t.run_id, {"previous_run": True}, [], with_field=False))
+            records.append(_theme_record(t, t.run_id, {"previous_run": True}, [], full=False))
         lineage = [{"source": a, "target": b, "weight": 1.0} for a, b in pairs]
     links = scenario_links(session, run.id)
     scenarios = {

@@ -18,8 +18,6 @@ from foresight.metrics.escore import THRESHOLD, escore
 from foresight.metrics.growth import growth_indicators
 from foresight.metrics.lifecycle import fit_life_cycle
 from foresight.metrics.novelty import centroid_distance, cohesion, first_appearance
-from foresight.metrics.scorecard import ThemeScorecard, emergence_scorecard
-from foresight.metrics.weak_signals import weak_signal_map
 from foresight.monitoring.attributes import (
     CorpusIndex,
     Entry,
@@ -29,15 +27,22 @@ from foresight.monitoring.attributes import (
     entry,
     impact_entries,
 )
-from foresight.monitoring.counts import count_periods, evidence_documents, recent_documents, theme_documents
+from foresight.monitoring.counts import (
+    PeriodCounts,
+    count_periods,
+    evidence_documents,
+    recent_documents,
+    theme_documents,
+)
 from foresight.monitoring.periods import period_ordinal, period_time
-from foresight.monitoring.snapshot import RunSnapshot, SnapshotDocument
+from foresight.monitoring.relative import relative_entries, scorecards
+from foresight.monitoring.snapshot import RunSnapshot, SnapshotDocument, SnapshotTheme
 from foresight.monitoring.terms import (
     DEFAULT_TOP_TERMS,
+    TermView,
     build_term_view,
     prior_vocabulary,
     theme_new_terms,
-    theme_strategic_diagram,
     theme_term_escores,
 )
 
@@ -80,7 +85,8 @@ class ThemeResult:
     composite: float | None = None
 
 
-def _unit_mean_inputs(docs: list[SnapshotDocument], vectors: Mapping[int, np.ndarray]) -> np.ndarray | None:
+def _stack(docs: list[SnapshotDocument], vectors: Mapping[int, np.ndarray]) -> np.ndarray | None:
+    """The cached vectors of the documents that have one, as rows (``None`` when none has)."""
     rows = [vectors[d.id] for d in docs if d.id in vectors]
     return np.vstack(rows) if rows else None
 
@@ -151,6 +157,76 @@ def _series_entries(
     return values, card, g.log_share_slope.slope, float(burst.total_weight)
 
 
+def _term_entries(
+    view: TermView,
+    snapshot: RunSnapshot,
+    docs: list[SnapshotDocument],
+    counts: PeriodCounts,
+    prior: set[str],
+    window_start: str,
+) -> tuple[dict[str, Entry], float]:
+    """Term EScores inside the theme and the share of new terms (also returned for the scorecard)."""
+    term_scores = theme_term_escores(view, snapshot, docs, counts.papers + counts.patents)
+    ranked = sorted(term_scores.items(), key=lambda kv: -np.nan_to_num(kv[1].escore, nan=-np.inf))
+    new_terms = theme_new_terms(view, docs[0].theme_id or -1, prior)
+    values = {
+        "term_escores": entry(
+            sum(1 for _, s in term_scores.items() if s.emergent),
+            "escore.terms",
+            terms=[{"term": t, "escore": s.escore, "emergent": s.emergent} for t, s in ranked[:8]],
+        ),
+        "new_term_share": entry(
+            new_terms.share,
+            "novelty.new_term_share",
+            weighted=new_terms.weighted_share,
+            new_terms=list(new_terms.new_terms[:10]),
+            window_start=window_start,
+        ),
+    }
+    return values, new_terms.share
+
+
+def _vector_entries(
+    docs: list[SnapshotDocument],
+    vectors: Mapping[int, np.ndarray],
+    reference: np.ndarray | None,
+    window_start: str,
+) -> tuple[dict[str, Entry], float, float]:
+    """Semantic novelty (recent members against the pre-window corpus) and cohesion, when vectors exist."""
+    recent = _stack([x for x in docs if x.period >= window_start] or docs, vectors)
+    novelty = (
+        centroid_distance(recent, reference) if recent is not None and reference is not None else float("nan")
+    )
+    members = _stack(docs, vectors)
+    coh = cohesion(members) if members is not None else float("nan")
+    values = {
+        "novelty_distance": entry(
+            novelty,
+            "novelty.centroid_distance",
+            window_start=window_start,
+            reference_documents=0 if reference is None else len(reference),
+        ),
+        "cohesion": entry(coh, "coherence.cohesion"),
+    }
+    return values, novelty, coh
+
+
+def _quality_entries(theme: SnapshotTheme, across_runs: float | None) -> dict[str, Entry]:
+    """Run-level clustering quality (silhouette, seed instability) and stability across runs.
+
+    Coherence takes the similarity with the lineage predecessor and uncertainty the seed instability,
+    so the two attributes do not feed on the same number.
+    """
+    stability = theme.quality.get("stability")
+    return {
+        "silhouette": entry(theme.quality.get("silhouette"), "coherence.silhouette"),
+        "lineage_stability": entry(across_runs, "coherence.lineage_stability"),
+        "seed_instability": entry(
+            None if stability is None else 1.0 - float(stability), "uncertainty.seed_instability"
+        ),
+    }
+
+
 def compute_snapshot(
     snapshot: RunSnapshot,
     options: IndicatorOptions | None = None,
@@ -182,9 +258,7 @@ def compute_snapshot(
     view = build_term_view(snapshot, opts.top_terms)
     window_start = periods[max(len(periods) - novelty_window, 0)]
     prior = prior_vocabulary(view, snapshot, window_start)
-    reference = _unit_mean_inputs(
-        [x for x in snapshot.documents if x.period < window_start], snapshot.vectors
-    )
+    reference = _stack([x for x in snapshot.documents if x.period < window_start], snapshot.vectors)
     if on_progress:
         on_progress("terms", 1, 1)
 
@@ -209,45 +283,12 @@ def compute_snapshot(
             patent_documents=counts.patents.sum(),
         )
         values["documents"] = entry(r.sum(), "volume.documents", last=r[-1])
-        term_scores = theme_term_escores(view, snapshot, docs, counts.papers + counts.patents)
-        ranked = sorted(term_scores.items(), key=lambda kv: -np.nan_to_num(kv[1].escore, nan=-np.inf))
-        values["term_escores"] = entry(
-            sum(1 for _, s in term_scores.items() if s.emergent),
-            "escore.terms",
-            terms=[{"term": t, "escore": s.escore, "emergent": s.emergent} for t, s in ranked[:8]],
-        )
-        new_terms = theme_new_terms(view, theme_id, prior)
-        values["new_term_share"] = entry(
-            new_terms.share,
-            "novelty.new_term_share",
-            weighted=new_terms.weighted_share,
-            new_terms=list(new_terms.new_terms[:10]),
-            window_start=window_start,
-        )
-        recent = [x for x in docs if x.period >= window_start] or docs
-        theme_vectors = _unit_mean_inputs(recent, snapshot.vectors)
-        novelty = (
-            centroid_distance(theme_vectors, reference)
-            if theme_vectors is not None and reference is not None
-            else float("nan")
-        )
-        values["novelty_distance"] = entry(
-            novelty,
-            "novelty.centroid_distance",
-            window_start=window_start,
-            reference_documents=0 if reference is None else len(reference),
-        )
-        all_vectors = _unit_mean_inputs(docs, snapshot.vectors)
-        coh = cohesion(all_vectors) if all_vectors is not None else float("nan")
-        values["cohesion"] = entry(coh, "coherence.cohesion")
-        silhouette = theme.quality.get("silhouette")
-        stability = theme.quality.get("stability")
-        across_runs = (lineage_stability or {}).get(theme_id)
-        values["silhouette"] = entry(silhouette, "coherence.silhouette")
-        values["lineage_stability"] = entry(across_runs, "coherence.lineage_stability")
-        values["seed_instability"] = entry(
-            None if stability is None else 1.0 - float(stability), "uncertainty.seed_instability"
-        )
+        term_values, new_share = _term_entries(view, snapshot, docs, counts, prior, window_start)
+        vector_values, novelty, coh = _vector_entries(docs, snapshot.vectors, reference, window_start)
+        quality_values = _quality_entries(theme, (lineage_stability or {}).get(theme_id))
+        values.update(term_values)
+        values.update(vector_values)
+        values.update(quality_values)
         values.update(diversity_entries(docs, corpus))
         values["balance"] = balance_entry(float(counts.papers.sum()), float(counts.families.sum()))
         impact = impact_entries(docs, corpus)
@@ -255,11 +296,11 @@ def compute_snapshot(
         cards[theme_id] = {
             **card,
             "novelty_distance": novelty,
-            "new_term_share": new_terms.share,
+            "new_term_share": new_share,
             "cohesion": coh,
-            "stability": across_runs,
-            "silhouette": silhouette,
-            "seed_instability": values["seed_instability"]["value"],
+            "stability": quality_values["lineage_stability"]["value"],
+            "silhouette": quality_values["silhouette"]["value"],
+            "seed_instability": quality_values["seed_instability"]["value"],
             **{k: v["value"] for k, v in impact.items()},
         }
         series = {
@@ -289,87 +330,10 @@ def compute_snapshot(
             on_progress("themes", n, len(theme_ids))
     if not results:
         return []
-    _add_cross_theme(results, view, slopes, window_counts, d, growth_window)
-    _add_scorecard(results, cards, opts)
+    for theme_id, extra in relative_entries(view, slopes, window_counts, d, growth_window).items():
+        results[theme_id].indicators["values"].update(extra)
+    for theme_id, (card, composite) in scorecards(cards, opts.weights).items():
+        result = results[theme_id]
+        result.scorecard, result.composite = card, composite
+        result.indicators["values"]["composite"] = entry(composite, "scorecard.composite", rank=card["rank"])
     return list(results.values())
-
-
-def _add_cross_theme(
-    results: dict[int, ThemeResult],
-    view: Any,
-    slopes: dict[int, float],
-    window_counts: dict[str, np.ndarray],
-    corpus: np.ndarray,
-    growth_window: int,
-) -> None:
-    """Strategic diagram and weak-signal map: positions relative to the other themes."""
-    diagram = theme_strategic_diagram(view, {t: s for t, s in slopes.items() if np.isfinite(s)})
-    placed = {p.theme: p for p in diagram.positions}
-    signals = weak_signal_map(window_counts, corpus, window=min(growth_window, corpus.size))
-    points = {p.label: p for p in signals.points}
-    for theme_id, result in results.items():
-        values = result.indicators["values"]
-        pos = placed.get(theme_id)
-        values["strategic"] = (
-            entry(
-                pos.role,
-                "strategic.callon",
-                quadrant=pos.quadrant,
-                centrality=pos.centrality,
-                density=pos.density,
-                centrality_rank=pos.centrality_rank,
-                density_rank=pos.density_rank,
-                keywords=pos.n_keywords,
-            )
-            if pos is not None
-            else entry("undetermined", "strategic.callon", message="no keyword of its own")
-        )
-        point = points[str(theme_id)]
-        values["weak_signal"] = entry(
-            point.quadrant,
-            "weak_signal.yoon",
-            mean_frequency=point.mean_frequency,
-            growth=point.growth,
-            frequency_threshold=signals.frequency_threshold,
-            growth_threshold=signals.growth_threshold,
-        )
-
-
-def _card_json(card: ThemeScorecard, weights: Mapping[str, float], normalisation: str) -> dict[str, Any]:
-    return clean(
-        {
-            "composite": card.composite,
-            "rank": card.rank,
-            "coverage": list(card.coverage),
-            "weights": dict(weights),
-            "normalisation": normalisation,
-            "attributes": [
-                {
-                    "attribute": c.attribute,
-                    "label_en": c.label_en,
-                    "label_zh": c.label_zh,
-                    "value": c.value,
-                    "formula_en": c.formula_en,
-                    "formula_zh": c.formula_zh,
-                    "inputs": [{"name": i.name, "raw": i.raw, "normalised": i.normalised} for i in c.inputs],
-                }
-                for c in card.components
-            ],
-        }
-    )
-
-
-def _add_scorecard(
-    results: dict[int, ThemeResult], cards: dict[int, dict[str, Any]], opts: IndicatorOptions
-) -> None:
-    scorecard = emergence_scorecard(
-        {t: {k: (None if v is None else float(v)) for k, v in c.items()} for t, c in cards.items()},
-        opts.weights,
-    )
-    for card in scorecard.themes:
-        result = results[int(card.theme)]  # type: ignore[call-overload]
-        result.scorecard = _card_json(card, scorecard.weights, scorecard.normalisation)
-        result.composite = float(card.composite) if np.isfinite(card.composite) else None
-        result.indicators["values"]["composite"] = entry(
-            card.composite, "scorecard.composite", rank=card.rank
-        )

@@ -7,8 +7,9 @@ See ``foresight.search.service`` for the method and its weights.
 """
 
 from foresight.search.bm25 import BM25
-from foresight.search.build import build_index, store_fingerprint
+from foresight.search.build import build_index
 from foresight.search.cache import IndexCache, default_cache
+from foresight.search.fingerprint import quick_fingerprint, store_fingerprint
 from foresight.search.index import IndexScope, SearchIndex
 from foresight.search.models import (
     MAX_LIMIT,
@@ -39,6 +40,7 @@ __all__ = [
     "ThemeHit",
     "build_index",
     "default_cache",
+    "quick_fingerprint",
     "search",
     "store_fingerprint",
     "validate_query",

@@ -1,19 +1,19 @@
-"""Building a ``SearchIndex`` from the store, and the fingerprint that tells when it is out of date."""
+"""Building a ``SearchIndex`` from the store (documents, BM25, themes; vector spaces on first use)."""
 
 from __future__ import annotations
 
-import hashlib
 import time
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, case, func, null, select
+from sqlalchemy import Engine, null, select
 from sqlalchemy.orm import Session
 
 from foresight.db.models import AnalysisRun, Document, Theme, ThemeMembership
 from foresight.db.session import session_scope
 from foresight.embeddings import document_text
 from foresight.search.bm25 import BM25
+from foresight.search.fingerprint import store_fingerprint
 from foresight.search.index import DocumentTable, IndexScope, SearchIndex, ThemeTable
 from foresight.search.models import SearchOptions
 from foresight.search.spaces import (
@@ -27,40 +27,7 @@ from foresight.search.spaces import (
 from foresight.search.terms import search_terms
 from foresight.settings import Settings
 
-__all__ = ["build_index", "store_fingerprint", "theme_tokens"]
-
-
-def store_fingerprint(session: Session, scope: IndexScope) -> str:
-    """A digest of what an index of ``scope`` depends on, from a few aggregate queries.
-
-    Documents: count, largest id, latest ``updated_at`` and number restricted (any import, edit or
-    access change). For a run also: its status and corpus fingerprint, its memberships (count and sum
-    of theme ids: curation moves documents) and its themes (count, largest id, sum of versions and
-    number hidden: every curation edit bumps a theme's version).
-    """
-    restricted = func.sum(case((Document.access_level == "restricted", 1), else_=0))
-    parts: list[Any] = list(
-        session.execute(
-            select(func.count(Document.id), func.max(Document.id), func.max(Document.updated_at), restricted)
-        ).one()
-    )
-    if scope.run_id is not None:
-        run = session.get(AnalysisRun, scope.run_id)
-        if run is None:
-            raise SearchError(f"analysis run {scope.run_id} does not exist")
-        parts += [run.id, run.status, run.corpus_fingerprint]
-        parts += session.execute(
-            select(func.count(), func.sum(func.coalesce(ThemeMembership.theme_id, 0))).where(
-                ThemeMembership.run_id == scope.run_id
-            )
-        ).one()
-        hidden = func.sum(case((Theme.hidden.is_(True), 1), else_=0))
-        parts += session.execute(
-            select(func.count(Theme.id), func.max(Theme.id), func.sum(Theme.version), hidden).where(
-                Theme.run_id == scope.run_id
-            )
-        ).one()
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+__all__ = ["build_index", "theme_tokens"]
 
 
 def _document_rows(session: Session, scope: IndexScope) -> list[Any]:

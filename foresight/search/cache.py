@@ -1,19 +1,24 @@
-"""Search indexes kept in memory per (store, scope, model), rebuilt when the store's fingerprint changes.
+"""Search indexes kept in memory per (store, scope, model), rebuilt when the store changes.
 
-Every ``get`` reads the fingerprint (a few aggregate queries: about a millisecond on 40,000 documents,
-see ``bench/search.py``) and rebuilds the index when the documents, the run's memberships or its
-themes changed since it was built. At most ``max_entries`` indexes are kept (least recently used go).
+Every ``get`` reads the quick fingerprint (``foresight.search.fingerprint``: imports, merges, runs,
+curation; about a millisecond) and rebuilds on any change. The full fingerprint, which also sees edits in
+place and access changes but scans the documents table, is read when the index was last fully validated
+more than ``full_check_seconds`` ago (default 5 s; 0 checks it on every search). At most ``max_entries``
+indexes are kept (the least recently used go first).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
 from foresight.db.session import session_scope
-from foresight.search.build import build_index, store_fingerprint
+from foresight.search.build import build_index
+from foresight.search.fingerprint import quick_fingerprint, store_fingerprint
 from foresight.search.index import IndexScope, SearchIndex
 from foresight.search.models import SearchOptions
 from foresight.settings import Settings
@@ -23,20 +28,32 @@ __all__ = ["IndexCache", "default_cache"]
 _Key = tuple[str, IndexScope, str, str, float, float, int, int]
 
 
+@dataclass
+class _Entry:
+    index: SearchIndex
+    quick: str
+    validated_at: float
+
+
 class IndexCache:
-    """A small LRU of ``SearchIndex`` objects, validated by fingerprint on every use.
+    """A small LRU of ``SearchIndex`` objects, validated by fingerprint on use.
 
     Parameters
     ----------
     max_entries : int, default 4
-        Indexes kept; a 40,000-document neural index takes about 60 MB (vectors) plus its BM25 matrix.
+        Indexes kept; a 40,000-document neural index takes about 60 MB of vectors plus its BM25 matrix.
+    full_check_seconds : float, default 5.0
+        Longest time an index is trusted on the quick fingerprint alone.
     """
 
-    def __init__(self, max_entries: int = 4) -> None:
+    def __init__(self, max_entries: int = 4, full_check_seconds: float = 5.0) -> None:
         if max_entries < 1:
             raise ValueError("max_entries must be at least 1")
+        if full_check_seconds < 0:
+            raise ValueError("full_check_seconds must not be negative")
         self.max_entries = max_entries
-        self._entries: OrderedDict[_Key, SearchIndex] = OrderedDict()
+        self.full_check_seconds = full_check_seconds
+        self._entries: OrderedDict[_Key, _Entry] = OrderedDict()
         self._lock = threading.Lock()
         self._building: dict[_Key, threading.Lock] = {}
         self.builds = 0
@@ -48,6 +65,20 @@ class IndexCache:
             url, scope, settings.embedding_model, settings.embedding_backend,
             options.k1, options.b, options.ann_threshold, options.embed_missing_limit,
         )  # fmt: skip
+
+    def _valid(self, engine: Engine, scope: IndexScope, entry: _Entry | None, quick: str) -> bool:
+        """Whether ``entry`` still describes the store (reads the full fingerprint when it is due)."""
+        if entry is None or entry.quick != quick:
+            return False
+        now = time.monotonic()
+        if now - entry.validated_at < self.full_check_seconds:
+            return True
+        with session_scope(engine) as session:
+            full = store_fingerprint(session, scope)
+        if full != entry.index.fingerprint:
+            return False
+        entry.validated_at = now
+        return True
 
     def get(
         self,
@@ -63,21 +94,26 @@ class IndexCache:
         options = options or SearchOptions()
         key = self._key(engine, scope, settings, options)
         with session_scope(engine) as session:
-            fingerprint = store_fingerprint(session, scope)
+            quick = quick_fingerprint(session, scope)
         with self._lock:
-            index = self._entries.get(key)
-            if index is not None and index.fingerprint == fingerprint:
-                self._entries.move_to_end(key)
-                return index, True
+            entry = self._entries.get(key)
+        if self._valid(engine, scope, entry, quick):
+            assert entry is not None
+            with self._lock:
+                if key in self._entries:
+                    self._entries.move_to_end(key)
+            return entry.index, True
+        stale = entry
+        with self._lock:
             build_lock = self._building.setdefault(key, threading.Lock())
         with build_lock:
-            with self._lock:  # another thread may have built it meanwhile
-                index = self._entries.get(key)
-                if index is not None and index.fingerprint == fingerprint:
-                    return index, True
+            with self._lock:  # another thread may have rebuilt it while this one waited
+                entry = self._entries.get(key)
+            if entry is not None and entry is not stale and entry.quick == quick:
+                return entry.index, True
             index = build_index(engine, scope, settings, options)
             with self._lock:
-                self._entries[key] = index
+                self._entries[key] = _Entry(index, quick, time.monotonic())
                 self._entries.move_to_end(key)
                 while len(self._entries) > self.max_entries:
                     self._entries.popitem(last=False)

@@ -82,6 +82,8 @@ def _resolve_run(engine: Engine, filters: SearchFilters, kind: str) -> int | Non
     """The run a search covers: the filters' run, the run of their theme or field, or (themes) the
     latest completed run."""
     run_id = filters.run_id
+    if filters.theme_id is None and filters.field_id is None and (run_id is not None or kind == "documents"):
+        return run_id
     with session_scope(engine) as session:
         owners = (
             ("theme", filters.theme_id, select(Theme.run_id).where(Theme.id == filters.theme_id)),
@@ -136,7 +138,11 @@ def _semantic(
     if ann is None:
         how = f"exact: one matrix product over {n} × {space.matrix.shape[1]} float32 vectors"
         if n > index.ann_threshold:
-            how += " (hnswlib is not installed, so no HNSW index)"
+            how += (
+                f" (the filters leave {allowed} documents, no more than the ANN threshold)"
+                if hnswlib_available()
+                else " (hnswlib is not installed, so no HNSW index)"
+            )
         return space.matrix @ vector, mask, how
     candidates = ann.query(vector, k=max(1000, 10 * need), mask=mask)
     rows = np.union1d(candidates, lexical_rows[mask[lexical_rows]])
@@ -162,14 +168,15 @@ def _document_hits(
     ids = [int(i) for i in index.docs.ids[page]]
     with session_scope(engine) as session:
         docs = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(ids)))}
-        views = {i: document_view(d) for i, d in docs.items()}
+        views = {i: document_view(d) for i, d in docs.items()}  # access as stored now, not as indexed
         texts = {i: (d.title, d.abstract) for i, d in docs.items()}
+        restricted = {i for i, d in docs.items() if d.access_level == "restricted"}
     matched = index.bm25.matched(list(terms), [int(r) for r in page])
     hits: list[DocumentHit] = []
     for rank, (row, doc_id, words) in enumerate(zip(page, ids, matched, strict=True), start=offset + 1):
         if doc_id not in views:  # deleted since the fingerprint was read
             continue
-        hidden = bool(index.docs.restricted[row])
+        hidden = doc_id in restricted
         theme = int(index.docs.theme_ids[row])
         hits.append(
             DocumentHit(
@@ -283,7 +290,7 @@ def search(
     filters = filters or SearchFilters()
     options = options or SearchOptions()
     settings = settings or get_settings()
-    cache = cache or default_cache()
+    cache = default_cache() if cache is None else cache  # an empty IndexCache is falsy
     language = options.query_language or detect_language(cleaned)
     surface = query_terms(cleaned, language)  # {normalised term: query word}
     terms = list(surface)

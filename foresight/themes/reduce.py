@@ -122,7 +122,9 @@ class UMAPReducer(TransformerMixin, BaseEstimator):
         self.pca_ = None
         pca_dim = self.pca_components
         if pca_dim is not None and pca_dim < min(n_features, n_samples):
-            self.pca_ = PCA(n_components=pca_dim, svd_solver="randomized", random_state=self.random_state)
+            # n >> d: eigendecomposition of the d × d covariance is exact, deterministic and fast.
+            solver = "covariance_eigh" if n_samples >= 2 * n_features else "full"
+            self.pca_ = PCA(n_components=pca_dim, svd_solver=solver, random_state=self.random_state)
             data = self.pca_.fit_transform(data)
             metric = "euclidean" if self.metric == "cosine" else self.metric
         n_neighbors = max(2, min(self.n_neighbors, n_samples - 1))
@@ -137,6 +139,9 @@ class UMAPReducer(TransformerMixin, BaseEstimator):
             n_epochs=self.n_epochs,
             init=init,
             low_memory=self.low_memory,
+            # Below 4,096 points UMAP otherwise computes all pairwise distances through a Python-level
+            # callback (minutes for a few thousand points); NN-descent is fast at every size.
+            force_approximation_algorithm=True,
             random_state=self.random_state,
             n_jobs=1 if self.random_state is not None else -1,
             transform_seed=self.random_state if self.random_state is not None else 42,

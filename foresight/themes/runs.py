@@ -276,7 +276,7 @@ def run_analysis(
     from foresight.curation.carry_over import carry_over_after_run  # local: curation imports themes
 
     t0 = time.perf_counter()
-    warnings = [*warnings, *carry_over_after_run(engine, run_id)]  # earlier curation → matching themes
+    warnings = [*warnings, *carry_over_after_run(engine, run_id, model.representation_)]  # earlier curation
     timings["carry_over"] = time.perf_counter() - t0
     return AnalysisResult(
         run_id=run_id,

@@ -24,13 +24,26 @@ def snapshot(session: Session, run_id: int) -> dict[str, Any]:
     session.flush()
     session.expire_all()
     themes = {
-        t.id: (t.label_en, t.label_zh, [list(k) for k in t.keywords], t.size, t.hidden, t.origin, t.lineage_id,
-               t.number, t.field_id, base64.b64encode(t.centroid or b"").decode(), list(t.representative_doc_ids))
+        t.id: (
+            t.label_en,
+            t.label_zh,
+            [list(k) for k in t.keywords],
+            t.size,
+            t.hidden,
+            t.origin,
+            t.lineage_id,
+            t.number,
+            t.field_id,
+            base64.b64encode(t.centroid or b"").decode(),
+            list(t.representative_doc_ids),
+        )
         for t in session.scalars(select(Theme).where(Theme.run_id == run_id))
-    }  # fmt: skip
+    }
     members = dict(
         session.execute(
-            select(ThemeMembership.document_id, ThemeMembership.theme_id).where(ThemeMembership.run_id == run_id)
+            select(ThemeMembership.document_id, ThemeMembership.theme_id).where(
+                ThemeMembership.run_id == run_id
+            )
         ).all()
     )
     retired = {

@@ -15,7 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foresight.curation.describe import unit_mean
-from foresight.db.models import AnalysisRun, Document, Embedding, ImportBatch, Theme, ThemeField, ThemeMembership
+from foresight.db.models import (
+    AnalysisRun,
+    Document,
+    Embedding,
+    ImportBatch,
+    Theme,
+    ThemeField,
+    ThemeMembership,
+)
 from foresight.embeddings import document_text
 from foresight.embeddings.cache import encode_vector, text_hash
 from foresight.themes.persist import encode_centroid, new_lineage_id
@@ -24,15 +32,27 @@ MODEL_ID = "test/synthetic-16d"
 DIM = 16
 #: topic -> (sub-topic words, sub-topic words), organizations
 TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
-    "drone": (("parcel delivery", "logistics network"), ("power line inspection", "crack detection"),
-              ("SkyWorks", "Beihang University")),
-    "quantum": (("qubit error correction", "surface code"), ("quantum key distribution", "secure link"),
-                ("QuantumCo", "USTC")),
-    "battery": (("solid electrolyte", "lithium anode"), ("battery recycling", "cathode recovery"),
-                ("CATL", "Tsinghua University")),
-    "robot": (("humanoid locomotion", "balance control"), ("robotic grasping", "dexterous hand"),
-              ("UBTech", "Tsinghua University")),
-}  # fmt: skip
+    "drone": (
+        ("parcel delivery", "logistics network"),
+        ("power line inspection", "crack detection"),
+        ("SkyWorks", "Beihang University"),
+    ),
+    "quantum": (
+        ("qubit error correction", "surface code"),
+        ("quantum key distribution", "secure link"),
+        ("QuantumCo", "USTC"),
+    ),
+    "battery": (
+        ("solid electrolyte", "lithium anode"),
+        ("battery recycling", "cathode recovery"),
+        ("CATL", "Tsinghua University"),
+    ),
+    "robot": (
+        ("humanoid locomotion", "balance control"),
+        ("robotic grasping", "dexterous hand"),
+        ("UBTech", "Tsinghua University"),
+    ),
+}
 
 
 @dataclass
@@ -74,10 +94,17 @@ def make_documents(session: Session, topic: str, n: int, *, start: int = 0, seed
             f"The {words[0]} method improves {words[1]} by {rnd.randint(5, 40)} percent."
         )
         doc = Document(
-            kind="paper", title=title, abstract=abstract, language="en", title_key=f"{topic}-{i}",
-            source_format="jsonl", import_batch_id=batch.id, year=2020 + i % 5,
-            organizations=[orgs[sub]], source_id=f"{topic}-{i}",
-        )  # fmt: skip
+            kind="paper",
+            title=title,
+            abstract=abstract,
+            language="en",
+            title_key=f"{topic}-{i}",
+            source_format="jsonl",
+            import_batch_id=batch.id,
+            year=2020 + i % 5,
+            organizations=[orgs[sub]],
+            source_id=f"{topic}-{i}",
+        )
         docs.append(doc)
     session.add_all(docs)
     session.flush()
@@ -114,10 +141,14 @@ def make_run(
     """A completed run with one theme per topic (``sizes``: documents per topic) and some noise."""
     sizes = sizes or {"drone": 8, "quantum": 6, "battery": 6, "robot": 4}
     run = AnalysisRun(
-        seed=seed, model_id=MODEL_ID, representation="neural", corpus_fingerprint="f" * 64,
-        status="completed", previous_run_id=previous_run_id,
+        seed=seed,
+        model_id=MODEL_ID,
+        representation="neural",
+        corpus_fingerprint="f" * 64,
+        status="completed",
+        previous_run_id=previous_run_id,
         parameters={"model": {"n_representative_docs": 3}},
-    )  # fmt: skip
+    )
     session.add(run)
     session.flush()
     fld = ThemeField(run_id=run.id, number=0, label_en="Frontier technology", size=sum(sizes.values()))
@@ -131,11 +162,17 @@ def make_run(
         assert centroid is not None
         first, second, _ = TOPICS[topic]
         theme = Theme(
-            run_id=run.id, number=number, field_id=fld.id, label_en=f"{topic} / {first[0]}",
-            keywords=[[topic, 0.3], [first[0], 0.2], [second[0], 0.1]], size=len(docs),
-            centroid=encode_centroid(centroid), representative_doc_ids=[d.id for d in docs[:3]],
-            quality={"silhouette": 0.5}, lineage_id=new_lineage_id(),
-        )  # fmt: skip
+            run_id=run.id,
+            number=number,
+            field_id=fld.id,
+            label_en=f"{topic} / {first[0]}",
+            keywords=[[topic, 0.3], [first[0], 0.2], [second[0], 0.1]],
+            size=len(docs),
+            centroid=encode_centroid(centroid),
+            representative_doc_ids=[d.id for d in docs[:3]],
+            quality={"silhouette": 0.5},
+            lineage_id=new_lineage_id(),
+        )
         session.add(theme)
         session.flush()
         result.themes[topic] = theme.id

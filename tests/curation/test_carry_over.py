@@ -14,7 +14,15 @@ from sqlalchemy.orm import Session
 
 import foresight.curation as cur
 from foresight.db.migrate import upgrade
-from foresight.db.models import Annotation, CurationOp, Document, GraphLink, RetiredTheme, Theme, ThemeMembership
+from foresight.db.models import (
+    Annotation,
+    CurationOp,
+    Document,
+    GraphLink,
+    RetiredTheme,
+    Theme,
+    ThemeMembership,
+)
 from foresight.db.session import make_engine, session_scope
 from foresight.graph import build_run_graph
 from foresight.ingest.service import import_file
@@ -34,20 +42,28 @@ def next_run(session: Session, syn: SyntheticRun, extra: int = 2, drop: tuple[st
         new = make_documents(session, topic, extra, start=500)
         embed(session, new, topic)
         docs[topic] = [d for d in old if d is not None] + new
-    return make_run(session, {t: len(v) for t, v in docs.items()}, noise=0, previous_run_id=syn.run_id, documents=docs)
+    return make_run(
+        session, {t: len(v) for t, v in docs.items()}, noise=0, previous_run_id=syn.run_id, documents=docs
+    )
 
 
 def members(session: Session, theme_id: int) -> set[int]:
-    return set(session.scalars(select(ThemeMembership.document_id).where(ThemeMembership.theme_id == theme_id)))
+    return set(
+        session.scalars(select(ThemeMembership.document_id).where(ThemeMembership.theme_id == theme_id))
+    )
 
 
 def test_every_kind_of_edit_is_carried_to_the_successors(session: Session, syn: SyntheticRun) -> None:
     t = syn.themes
-    relabel = cur.relabel(session, t["drone"], label_en="Drones", label_zh="无人机", actor="ana", reason="clearer")
+    relabel = cur.relabel(
+        session, t["drone"], label_en="Drones", label_zh="无人机", actor="ana", reason="clearer"
+    )
     split = cur.split(session, t["drone"], n_parts=2, actor="bo", reason="two uses", seed=3)
     part = next(p for p in split.created if "parcel" in session.get(Theme, p).label_en)  # type: ignore[union-attr]
     cur.relabel(session, part, label_en="Drone delivery", actor="bo")
-    merge = cur.merge(session, [t["battery"], t["robot"]], label_en="Energy robotics", actor="cy", reason="overlap")
+    merge = cur.merge(
+        session, [t["battery"], t["robot"]], label_en="Energy robotics", actor="cy", reason="overlap"
+    )
     cur.hide(session, t["quantum"], actor="ana", reason="out of scope")
     cur.annotate(session, t["quantum"], "check QKD", actor="ana")
     cur.flag(session, merge.created[0], reason="too broad", actor="dan")
@@ -65,7 +81,9 @@ def test_every_kind_of_edit_is_carried_to_the_successors(session: Session, syn: 
     n = later.themes
     # relabel, then split by nearest part centroid, the part's own relabel
     retired = session.get(RetiredTheme, n["drone"])
-    assert retired is not None and retired.reason == "split" and session.get(Theme, n["drone"]).label_en == "Drones"  # type: ignore[union-attr]
+    old_drone = session.get(Theme, n["drone"])
+    assert retired is not None and retired.reason == "split"
+    assert old_drone is not None and old_drone.label_en == "Drones"
     parts = [session.get(Theme, i) for i in retired.successor_ids]
     by_label = {p.label_en: p for p in parts if p is not None}
     delivery = by_label["Drone delivery"]
@@ -76,14 +94,25 @@ def test_every_kind_of_edit_is_carried_to_the_successors(session: Session, syn: 
     assert merged is not None and merged.label_en == "Energy robotics"
     assert members(session, merged.id) == set(later.documents["battery"]) | set(later.documents["robot"])
     assert session.get(Theme, n["quantum"]).hidden is True  # type: ignore[union-attr]
-    notes = {(a.target, a.kind, a.text) for a in session.scalars(select(Annotation).where(Annotation.run_id == later.run_id))}
-    assert notes == {(f"theme:{n['quantum']}", "note", "check QKD"), (f"theme:{merged.id}", "flag", "too broad")}
+    notes = {
+        (a.target, a.kind, a.text)
+        for a in session.scalars(select(Annotation).where(Annotation.run_id == later.run_id))
+    }
+    assert notes == {
+        (f"theme:{n['quantum']}", "note", "check QKD"),
+        (f"theme:{merged.id}", "flag", "too broad"),
+    }
     rows = session.scalars(select(GraphLink).where(GraphLink.run_id == later.run_id)).all()
     links = {(frozenset((lk.source, lk.target)), lk.kind) for lk in rows}
     quantum = f"theme:{n['quantum']}"
-    assert links == {(frozenset((quantum, f"theme:{delivery.id}")), "added"), (frozenset((quantum, "kw:quantum")), "suppressed")}
+    assert links == {
+        (frozenset((quantum, f"theme:{delivery.id}")), "added"),
+        (frozenset((quantum, "kw:quantum")), "suppressed"),
+    }
     # provenance: one carried row per operation, by the original actor
-    ops = session.scalars(select(CurationOp).where(CurationOp.run_id == later.run_id).order_by(CurationOp.id)).all()
+    ops = session.scalars(
+        select(CurationOp).where(CurationOp.run_id == later.run_id).order_by(CurationOp.id)
+    ).all()
     assert [r.carried_from_op_id for r in ops] == [o.op_id for o in report.carried]
     assert all(r.status == "carried" for r in ops)
     assert ops[0].actor == "ana" and ops[0].reason == "clearer" and ops[0].carried_from_op_id == relabel.op_id
@@ -100,7 +129,7 @@ def test_edits_without_successors_are_listed_for_review(session: Session, syn: S
     later = next_run(session, syn, drop=("robot",))
     report = cur.carry_over(session, syn.run_id, later.run_id)
     assert report.accounted
-    review = {o.op_id: o.reason for o in report.needs_review}
+    review = {o.op_id: o.reason or "" for o in report.needs_review}
     assert "has no successor" in review[relabel.op_id]
     assert "no successor" in review[merge.op_id]
     assert len(review) == 3  # the merged theme's relabel follows its merge into review
@@ -115,7 +144,9 @@ def test_carry_over_is_idempotent(session: Session, syn: SyntheticRun) -> None:
     later = next_run(session, syn)
     first = cur.carry_over(session, syn.run_id, later.run_id)
     second = cur.carry_over(session, syn.run_id, later.run_id)
-    assert [o.status for o in second.outcomes] == ["carried"] and second.outcomes[0].reason == "carried earlier"
+    assert [o.status for o in second.outcomes] == ["carried"] and second.outcomes[
+        0
+    ].reason == "carried earlier"
     assert second.outcomes[0].new_op_id == first.outcomes[0].new_op_id
     assert len(session.scalars(select(CurationOp).where(CurationOp.run_id == later.run_id)).all()) == 1
 
@@ -123,8 +154,9 @@ def test_carry_over_is_idempotent(session: Session, syn: SyntheticRun) -> None:
 # --- end to end -------------------------------------------------------------------------------------
 
 CORPORA = FIXTURES / "corpora"
-OPTIONS = AnalysisOptions(stability_runs=0, seed=7, representation="neural", map_2d=False,
-                          filters=CorpusFilter(languages=("en",)))  # fmt: skip
+OPTIONS = AnalysisOptions(
+    stability_runs=0, seed=7, representation="neural", map_2d=False, filters=CorpusFilter(languages=("en",))
+)
 
 
 def more_documents(folder: Path, n: int = 10, seed: int = 3) -> list[Path]:
@@ -132,11 +164,17 @@ def more_documents(folder: Path, n: int = 10, seed: int = 3) -> list[Path]:
     rnd = random.Random(seed)
     files = []
     for name, key in (("arxiv.jsonl", "id"), ("uspto.jsonl", "patent_number")):
-        rows = [json.loads(line) for line in (CORPORA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+        rows = [
+            json.loads(line)
+            for line in (CORPORA / name).read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
         out = []
         for i, row in enumerate(rnd.sample(rows, n)):
             new = dict(row)
-            new[key] = f"2612.{90000 + i:05d}" if key == "id" else f"9,{900 + i:03d},{rnd.randint(100, 999):03d}"
+            new[key] = (
+                f"2612.{90000 + i:05d}" if key == "id" else f"9,{900 + i:03d},{rnd.randint(100, 999):03d}"
+            )
             new["title"] = f"{row['title']} revisited"
             sentences = row["abstract"].split(". ")
             new["abstract"] = ". ".join(sentences[1:] + sentences[:1])
@@ -168,7 +206,14 @@ def test_curation_survives_new_documents_and_a_new_analysis(
         themes = s.scalars(select(Theme).where(Theme.run_id == first).order_by(Theme.size.desc())).all()
         assert len(themes) >= 2
         papers, patents = themes[0].id, themes[1].id
-        cur.relabel(s, patents, label_en="Drug and device patents", label_zh="药物与器械专利", actor="ana", reason="clearer")
+        cur.relabel(
+            s,
+            patents,
+            label_en="Drug and device patents",
+            label_zh="药物与器械专利",
+            actor="ana",
+            reason="clearer",
+        )
         cur.annotate(s, patents, "mixes pharmaceuticals and devices", actor="ana")
         split = cur.split(s, papers, n_parts=3, seed=1, actor="bo", reason="too broad")
         merged = cur.merge(s, split.created[1:], label_en="LLM evaluation", actor="bo", reason="same topic")
@@ -176,8 +221,14 @@ def test_curation_survives_new_documents_and_a_new_analysis(
         cur.flag(s, merged.created[0], reason="check agent papers", actor="cy")
         undone = cur.relabel(s, patents, label_en="temporary", actor="ana")
         cur.undo(s, undone.op_id, actor="ana")
-        edits = [o.id for o in s.scalars(select(CurationOp).where(CurationOp.run_id == first, CurationOp.status == "applied",
-                                                                  CurationOp.op != "undo"))]  # fmt: skip
+        edits = [
+            o.id
+            for o in s.scalars(
+                select(CurationOp).where(
+                    CurationOp.run_id == first, CurationOp.status == "applied", CurationOp.op != "undo"
+                )
+            )
+        ]
     assert len(edits) == 6
     for path in more_documents(tmp_path):
         with session_scope(engine) as s:
@@ -195,7 +246,9 @@ def test_curation_survives_new_documents_and_a_new_analysis(
             assert row.status == "carried" or row.review_reason
         assert undone.op_id not in by_origin
         assert by_origin[edits[0]].status == "carried"  # the patent theme continues
-        theme = s.scalar(select(Theme).where(Theme.run_id == second.run_id, Theme.label_en == "Drug and device patents"))
+        theme = s.scalar(
+            select(Theme).where(Theme.run_id == second.run_id, Theme.label_en == "Drug and device patents")
+        )
         assert theme is not None and theme.label_zh == "药物与器械专利" and not theme.hidden
         assert theme.size > 30  # the new patents joined it
         notes = s.scalars(select(Annotation.text).where(Annotation.target == f"theme:{theme.id}")).all()
@@ -204,5 +257,7 @@ def test_curation_survives_new_documents_and_a_new_analysis(
             new_merge = s.scalar(select(Theme).where(Theme.run_id == second.run_id, Theme.origin == "merge"))
             assert new_merge is not None and new_merge.label_en == "LLM evaluation" and new_merge.size > 0
         if by_origin[edits[4]].status == "carried":
-            hidden = s.scalars(select(Theme).where(Theme.run_id == second.run_id, Theme.hidden.is_(True))).all()
+            hidden = s.scalars(
+                select(Theme).where(Theme.run_id == second.run_id, Theme.hidden.is_(True))
+            ).all()
             assert any(t.origin == "split" for t in hidden)

@@ -20,12 +20,14 @@ OPS: dict[str, Callable[[Session, SyntheticRun], Any]] = {
     "delete": lambda s, r: cur.delete(s, r.themes["robot"], actor="a"),
     "merge": lambda s, r: cur.merge(s, [r.themes["battery"], r.themes["robot"]], actor="a"),
     "split": lambda s, r: cur.split(s, r.themes["drone"], n_parts=2, actor="a"),
-    "move": lambda s, r: cur.move_documents(s, r.documents["drone"][:3], r.themes["drone"], r.themes["robot"], actor="a"),
+    "move": lambda s, r: cur.move_documents(
+        s, r.documents["drone"][:3], r.themes["drone"], r.themes["robot"], actor="a"
+    ),
     "link": lambda s, r: cur.link(s, r.themes["drone"], r.themes["robot"], "similar_to", actor="a"),
     "unlink": lambda s, r: cur.unlink(s, r.themes["drone"], "kw:drone", "has_keyword", actor="a"),
     "annotate": lambda s, r: cur.annotate(s, r.themes["drone"], "note", actor="a"),
     "flag": lambda s, r: cur.flag(s, r.themes["drone"], reason="wrong", actor="a"),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("name", sorted(OPS))
@@ -65,7 +67,9 @@ def test_undo_refuses_when_later_edits_touch_the_same_rows(session: Session, syn
     assert session.get(Theme, syn.themes["drone"]).label_en == "drone / parcel delivery"  # type: ignore[union-attr]
 
 
-def test_undoing_a_merge_after_editing_the_merged_theme_is_refused(session: Session, syn: SyntheticRun) -> None:
+def test_undoing_a_merge_after_editing_the_merged_theme_is_refused(
+    session: Session, syn: SyntheticRun
+) -> None:
     merged = cur.merge(session, [syn.themes["battery"], syn.themes["robot"]], actor="a")
     cur.relabel(session, merged.created[0], label_en="Energy and robots", actor="a")
     with pytest.raises(cur.ConflictError):
@@ -91,7 +95,9 @@ def test_log_lists_every_operation_append_only(session: Session, syn: SyntheticR
     cur.undo(session, actor="bo", reason="oops")
     rows = cur.log(session, syn.run_id)
     assert [(r["op"], r["status"], r["actor"]) for r in rows] == [
-        ("relabel", "applied", "ana"), ("hide", "undone", "bo"), ("undo", "applied", "bo"),
-    ]  # fmt: skip
+        ("relabel", "applied", "ana"),
+        ("hide", "undone", "bo"),
+        ("undo", "applied", "bo"),
+    ]
     assert rows[0]["reason"] == "clearer" and rows[2]["undoes_op_id"] == rows[1]["id"]
     assert len(session.scalars(select(CurationOp)).all()) == 3

@@ -19,7 +19,9 @@ from tests.curation.factory import MODEL_ID, SyntheticRun
 
 def members(session: Session, theme_id: int) -> list[int]:
     rows = session.scalars(
-        select(ThemeMembership.document_id).where(ThemeMembership.theme_id == theme_id).order_by(ThemeMembership.document_id)
+        select(ThemeMembership.document_id)
+        .where(ThemeMembership.theme_id == theme_id)
+        .order_by(ThemeMembership.document_id)
     )
     return list(rows)
 
@@ -39,12 +41,29 @@ def expected_keywords(session: Session, run_id: int, theme_id: int) -> list[tupl
 
 def test_relabel_changes_labels_bumps_version_and_logs(session: Session, syn: SyntheticRun) -> None:
     theme_id = syn.themes["drone"]
-    result = cur.relabel(session, theme_id, label_en="Drone logistics", label_zh="无人机物流", actor="ana",
-                         reason="clearer", expected_version=1)  # fmt: skip
+    result = cur.relabel(
+        session,
+        theme_id,
+        label_en="Drone logistics",
+        label_zh="无人机物流",
+        actor="ana",
+        reason="clearer",
+        expected_version=1,
+    )
     theme = session.get(Theme, theme_id)
-    assert theme is not None and (theme.label_en, theme.label_zh, theme.version) == ("Drone logistics", "无人机物流", 2)
+    assert theme is not None and (theme.label_en, theme.label_zh, theme.version) == (
+        "Drone logistics",
+        "无人机物流",
+        2,
+    )
     row = op_row(session, result.op_id)
-    assert (row.op, row.status, row.actor, row.reason, row.run_id) == ("relabel", "applied", "ana", "clearer", syn.run_id)
+    assert (row.op, row.status, row.actor, row.reason, row.run_id) == (
+        "relabel",
+        "applied",
+        "ana",
+        "clearer",
+        syn.run_id,
+    )
     assert row.payload == {"theme_id": theme_id, "label_en": "Drone logistics", "label_zh": "无人机物流"}
     assert row.before["themes"][str(theme_id)]["label_en"] == "drone / parcel delivery"
     assert row.after["themes"][str(theme_id)]["label_zh"] == "无人机物流"
@@ -70,13 +89,17 @@ def test_delete_retires_theme_and_unassigns_documents(session: Session, syn: Syn
     assert retired is not None and retired.reason == "deleted" and retired.documents == docs
     assert retired.op_id == result.op_id
     assert members(session, theme_id) == []
-    nulls = session.scalars(select(ThemeMembership.document_id).where(ThemeMembership.theme_id.is_(None))).all()
+    nulls = session.scalars(
+        select(ThemeMembership.document_id).where(ThemeMembership.theme_id.is_(None))
+    ).all()
     assert set(docs) <= set(nulls)
     with pytest.raises(cur.UnknownIdError, match="merged, split or deleted"):
         cur.relabel(session, theme_id, label_en="x", actor="ana")
 
 
-def test_merge_creates_theme_with_recomputed_keywords_and_centroid(session: Session, syn: SyntheticRun) -> None:
+def test_merge_creates_theme_with_recomputed_keywords_and_centroid(
+    session: Session, syn: SyntheticRun
+) -> None:
     a, b = syn.themes["battery"], syn.themes["robot"]
     docs = sorted(members(session, a) + members(session, b))
     result = cur.merge(session, [a, b], actor="bo", reason="one topic", expected_version={a: 1, b: 1})
@@ -96,7 +119,8 @@ def test_merge_creates_theme_with_recomputed_keywords_and_centroid(session: Sess
     assert new.label_en and new.label_en.split(" / ")[0] in [t for t, _ in want]
     vectors = member_vectors(session, MODEL_ID, docs)
     assert vectors is not None
-    assert np.allclose(decode_centroid(new.centroid), unit_mean(list(vectors.values())), atol=1e-6)
+    mean = unit_mean(list(vectors.values()))
+    assert mean is not None and np.allclose(decode_centroid(new.centroid), mean, atol=1e-6)
     assert len(new.representative_doc_ids) == 3 and set(new.representative_doc_ids) <= set(docs)
     row = op_row(session, result.op_id)
     assert row.payload["new_theme_id"] == new_id and row.before["themes"][str(new_id)] is None
@@ -105,8 +129,13 @@ def test_merge_creates_theme_with_recomputed_keywords_and_centroid(session: Sess
 
 
 def test_merge_keeps_given_labels(session: Session, syn: SyntheticRun) -> None:
-    result = cur.merge(session, [syn.themes["battery"], syn.themes["robot"]], label_en="Energy robots",
-                       label_zh="能源机器人", actor="bo")  # fmt: skip
+    result = cur.merge(
+        session,
+        [syn.themes["battery"], syn.themes["robot"]],
+        label_en="Energy robots",
+        label_zh="能源机器人",
+        actor="bo",
+    )
     new = session.get(Theme, result.created[0])
     assert new is not None and (new.label_en, new.label_zh) == ("Energy robots", "能源机器人")
 
@@ -116,7 +145,9 @@ def test_automatic_split_recovers_the_subtopics(session: Session, syn: Synthetic
     result = cur.split(session, theme_id, actor="bo", reason="two applications", seed=3)
     assert len(result.created) == 2
     parts = [members(session, t) for t in result.created]
-    assert sorted(parts) == sorted([[d for d in syn.documents["drone"] if syn.subtopic[d] == k] for k in (0, 1)])
+    assert sorted(parts) == sorted(
+        [[d for d in syn.documents["drone"] if syn.subtopic[d] == k] for k in (0, 1)]
+    )
     labels = {session.get(Theme, t).label_en for t in result.created}  # type: ignore[union-attr]
     assert any("parcel delivery" in x for x in labels) and any("inspection" in x for x in labels)
     original = session.get(Theme, theme_id)
@@ -131,7 +162,9 @@ def test_automatic_split_recovers_the_subtopics(session: Session, syn: Synthetic
 def test_split_by_hand_assigned_parts_with_labels(session: Session, syn: SyntheticRun) -> None:
     docs = syn.documents["quantum"]
     parts = [docs[:2], docs[2:]]
-    result = cur.split(session, syn.themes["quantum"], parts, labels=["QEC", {"label_zh": "量子通信"}], actor="bo")
+    result = cur.split(
+        session, syn.themes["quantum"], parts, labels=["QEC", {"label_zh": "量子通信"}], actor="bo"
+    )
     assert [members(session, t) for t in result.created] == [sorted(p) for p in parts]
     labels = [(session.get(Theme, t).label_en, session.get(Theme, t).label_zh) for t in result.created]  # type: ignore[union-attr]
     assert labels[0] == ("QEC", "") and labels[1][1] == "量子通信"
@@ -184,8 +217,10 @@ def test_annotate_and_flag_nodes_and_edges(session: Session, syn: SyntheticRun) 
     cur.flag(session, (q, "kw:quantum", "has_keyword"), reason="generic term", actor="bo")
     notes = session.scalars(select(Annotation).order_by(Annotation.id)).all()
     assert [(n.target, n.kind, n.flagged) for n in notes] == [
-        (f"theme:{q}", "note", None), (f"theme:{q}", "flag", True), (f"theme:{q}|kw:quantum|has_keyword", "flag", True)
-    ]  # fmt: skip
+        (f"theme:{q}", "note", None),
+        (f"theme:{q}", "flag", True),
+        (f"theme:{q}|kw:quantum|has_keyword", "flag", True),
+    ]
     assert session.get(Theme, q).version == 3  # type: ignore[union-attr]
     G = build_run_graph(session, syn.run_id)
     node = G.nodes[f"theme:{q}"]

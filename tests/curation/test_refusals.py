@@ -34,7 +34,9 @@ def test_themes_of_different_runs_are_refused(session: Session, syn: SyntheticRu
     with pytest.raises(cur.CrossRunError, match="different analysis runs"):
         cur.merge(session, [syn.themes["drone"], other.themes["drone"]], actor="a")
     with pytest.raises(cur.CrossRunError):
-        cur.move_documents(session, other.documents["drone"][:1], other.themes["drone"], syn.themes["drone"], actor="a")
+        cur.move_documents(
+            session, other.documents["drone"][:1], other.themes["drone"], syn.themes["drone"], actor="a"
+        )
 
 
 def test_split_refusals(session: Session, syn: SyntheticRun) -> None:
@@ -84,13 +86,13 @@ def test_stale_version_is_a_conflict_carrying_the_current_state(session: Session
     current = info.value.current[str(d)]
     assert current["version"] == 2 and current["label_en"] == "Drones"
     with pytest.raises(cur.ConflictError):
-        cur.merge(session, [d, syn.themes["robot"]], actor="bo", expected_version={d: 1, syn.themes["robot"]: 1})
+        cur.merge(
+            session, [d, syn.themes["robot"]], actor="bo", expected_version={d: 1, syn.themes["robot"]: 1}
+        )
     assert session.get(Theme, d).label_en == "Drones"  # type: ignore[union-attr]
 
 
-def test_a_failure_midway_leaves_the_store_unchanged(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_failure_midway_leaves_the_store_unchanged(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     with session_scope(engine) as s:
         syn = make_run(s)
     with session_scope(engine) as s:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from types import SimpleNamespace
 
 import numpy as np
@@ -52,6 +54,33 @@ def test_put_many_keeps_what_another_writer_stored(engine: Engine) -> None:
         ]
         assert cache._put_generic(session, "m", rows) == 0  # the portable path skips present keys
     np.testing.assert_array_equal(found["b" * 64], np.ones(3))
+
+
+def test_concurrent_writers_of_the_same_keys_do_not_collide(engine: Engine) -> None:
+    items = {cache.text_hash(str(i)): np.full(4, i, np.float32) for i in range(20)}
+    inserted: list[int] = []
+    errors: list[BaseException] = []
+    first_wrote = threading.Event()
+
+    def second_writer() -> None:
+        try:
+            first_wrote.wait(5)
+            with session_scope(engine) as session:  # blocks until the first writer commits
+                inserted.append(cache.put_many(session, "m", items))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    with session_scope(engine) as session:
+        inserted.append(cache.put_many(session, "m", dict(list(items.items())[:12])))
+        first_wrote.set()
+        time.sleep(0.3)  # the second writer now waits on our uncommitted rows
+    thread.join(30)
+    assert not errors and not thread.is_alive()
+    assert inserted == [12, 8]
+    with session_scope(engine) as session:
+        assert cache.count(session, "m") == 20
 
 
 def test_decode_checks_the_dimension() -> None:

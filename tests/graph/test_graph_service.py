@@ -22,12 +22,26 @@ from foresight.graph import GraphOptions, build_run_graph, export_run_graph, gra
 from tests.curation.factory import SyntheticRun, make_run
 
 
+@pytest.fixture
+def syn(session: Session) -> SyntheticRun:
+    return make_run(session)
+
+
 def add_scenario(session: Session, syn: SyntheticRun, topic: str, key: str, score: float) -> None:
-    sc = Scenario(key=key, label_en=key.replace("-", " "), label_zh="场景", tier="industry", domain="society", fields=[])
+    sc = Scenario(
+        key=key, label_en=key.replace("-", " "), label_zh="场景", tier="industry", domain="society", fields=[]
+    )
     session.add(sc)
     session.flush()
-    session.add(ThemeScenario(run_id=syn.run_id, theme_id=syn.themes[topic], scenario_id=sc.id, score=score,
-                              evidence={"matching_terms": [topic]}))  # fmt: skip
+    session.add(
+        ThemeScenario(
+            run_id=syn.run_id,
+            theme_id=syn.themes[topic],
+            scenario_id=sc.id,
+            score=score,
+            evidence={"matching_terms": [topic]},
+        )
+    )
     session.flush()
 
 
@@ -68,7 +82,7 @@ def test_similarity_edges_join_close_themes(session: Session, syn: SyntheticRun)
 def test_curation_is_applied(session: Session, syn: SyntheticRun) -> None:
     d, q = syn.themes["drone"], syn.themes["quantum"]
     cur.hide(session, q, actor="a")
-    cur.link(session, d, "org:CATL", "active_in", weight=3, actor="a")
+    cur.link(session, "org:CATL", d, "active_in", weight=3, actor="a")
     cur.unlink(session, d, "kw:drone", "has_keyword", actor="a")
     cur.annotate(session, d, "core low-altitude theme", actor="a")
     G = build_run_graph(session, syn.run_id)
@@ -88,7 +102,9 @@ def test_curation_is_applied(session: Session, syn: SyntheticRun) -> None:
         ("g.vos", ["g_map.txt", "g_network.txt"]),
     ],
 )
-def test_exports_every_format(session: Session, syn: SyntheticRun, tmp_path: Path, name: str, files: list[str]) -> None:
+def test_exports_every_format(
+    session: Session, syn: SyntheticRun, tmp_path: Path, name: str, files: list[str]
+) -> None:
     cur.hide(session, syn.themes["robot"], actor="a")
     written = export_run_graph(session, tmp_path / name, run_id=syn.run_id)
     assert sorted(p.name for p in written) == sorted(files)
@@ -138,9 +154,12 @@ def test_cli_curates_exports_and_logs(cli_store: tuple[str, SyntheticRun], tmp_p
     ok("curate", "undo")
     log = json.loads(ok("curate", "log", "--json"))
     assert [(r["op"], r["status"], r["actor"]) for r in log] == [
-        ("relabel", "applied", "tester"), ("merge", "applied", "tester"), ("annotate", "applied", "tester"),
-        ("flag", "undone", "tester"), ("undo", "applied", "tester"),
-    ]  # fmt: skip
+        ("relabel", "applied", "tester"),
+        ("merge", "applied", "tester"),
+        ("annotate", "applied", "tester"),
+        ("flag", "undone", "tester"),
+        ("undo", "applied", "tester"),
+    ]
     bad = runner.invoke(app, ["curate", "merge", d, d], env=env)
     assert bad.exit_code == 1 and "with itself" in bad.output
     stale = runner.invoke(app, ["curate", "relabel", d, "--en", "x", "--expected-version", "1"], env=env)

@@ -60,5 +60,7 @@ def search_store(search_db_url: str) -> Iterator[SearchStore]:
     for name in ("arxiv.jsonl", "uspto.jsonl", "csl.jsonl"):
         with session_scope(engine) as s:
             import_file(s, CORPORA / name)
-    yield SearchStore(engine, search_db_url, Settings(database_url=search_db_url), IndexCache(), {})
+    yield SearchStore(
+        engine, search_db_url, Settings(database_url=search_db_url), IndexCache(full_check_seconds=0), {}
+    )
     engine.dispose()

@@ -56,8 +56,9 @@ def open_next_round(session: Session, survey_id: int, actor: str, *, now: dateti
         raise ConflictError(f"survey {survey.id} has no active items")
     last = latest_round(session, survey.id)
     number = last.number + 1 if last else 1
+    at = now_utc(now)
     if survey.status == "draft":
-        freeze_rules(survey)
+        freeze_rules(survey, at)
     _, _, stopping = survey_rules(survey)
     if number > stopping.max_rounds:
         raise ConflictError(f"the pre-registered stopping rule allows at most {stopping.max_rounds} rounds")
@@ -66,7 +67,6 @@ def open_next_round(session: Session, survey_id: int, actor: str, *, now: dateti
     carried = [i.id for i in active if i.id in done]
     if not asked:
         raise ConflictError("every item met the stopping rule; the study is finished")
-    at = now_utc(now)
     rnd = Round(
         survey_id=survey.id,
         number=number,

@@ -8,6 +8,7 @@ carry the version they were given to, and statistics across rounds only pair ans
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -311,14 +312,14 @@ def set_rules(session: Session, survey_id: int, rules: RulesIn, actor: str) -> S
     return survey
 
 
-def freeze_rules(survey: Survey) -> None:
+def freeze_rules(survey: Survey, now: datetime | None = None) -> None:
     """Fill every unset rule with its default; called once, when the first round opens."""
     defaults = default_rules(survey_template(survey))
     survey.consensus_rules = survey.consensus_rules or defaults["consensus"]
     survey.stability_rule = survey.stability_rule or defaults["stability"]
     survey.stopping_rule = survey.stopping_rule or defaults["stopping"]
     survey.status = "open"
-    survey.opened_at = now_utc()
+    survey.opened_at = now_utc(now)
 
 
 def survey_rules_out(survey: Survey) -> dict[str, Any]:
