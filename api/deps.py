@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -142,13 +143,22 @@ def authenticate(request: Request, settings: Settings) -> Principal | None:
     return None
 
 
+#: OpenAPI security schemes (the "Authorize" button of /docs); the tokens themselves are checked below.
+admin_bearer = HTTPBearer(auto_error=False, scheme_name="AdminToken", description="FORESIGHT_ADMIN_TOKEN")
+invitation_bearer = HTTPBearer(
+    auto_error=False, scheme_name="InvitationToken", description="The token of an expert's invitation link"
+)
+AdminCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(admin_bearer)]
+InvitationCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(invitation_bearer)]
+
+
 class Permission:
     """Dependency requiring a permission: 401 without valid credentials, 403 without the permission."""
 
     def __init__(self, permission: str) -> None:
         self.permission = permission
 
-    async def __call__(self, request: Request, settings: SettingsDep) -> Principal:
+    async def __call__(self, request: Request, settings: SettingsDep, _: AdminCredentials) -> Principal:
         principal = authenticate(request, settings)
         if principal is None:
             detail = "Send 'Authorization: Bearer <admin token>'."
@@ -162,7 +172,7 @@ class Permission:
         return principal
 
 
-def expert_invitation(db: DbDep, request: Request) -> Invitation:
+def expert_invitation(db: DbDep, request: Request, _: InvitationCredentials) -> Invitation:
     """The invitation behind ``Authorization: Bearer <invitation token>`` (401 if unknown/expired/revoked)."""
     token = bearer_token(request) or request.headers.get("x-invitation-token") or ""
     return touched_invitation(db, token)

@@ -19,9 +19,14 @@ Spearman's ρ. Only themes with at least ``--min-docs`` documents up to the cut-
 Embedding the 37 k abstracts on two shared cores takes long: ``--max-docs`` samples the corpus (seeded).
 Prints figures only; it asserts nothing.
 
+A reused ``--store`` keeps its cached embeddings; its earlier analysis runs are deleted first, since a
+later cut-off's run would otherwise be the "previous run" of an earlier one and leak later data through
+lineage stability.
+
 Usage::
 
-    .venv/bin/python bench/backtest.py --max-docs 8000 --cutoffs 2025-12 2026-01 2026-02
+    .venv/bin/python bench/backtest.py --max-docs 6000 --backend onnx --store /tmp/bt.db \
+        --cutoffs 2025-12 2026-01 2026-02 --min-cluster-size 12
 """
 
 from __future__ import annotations
@@ -44,10 +49,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import delete, select  # noqa: E402
 
 from foresight.db.migrate import upgrade  # noqa: E402
-from foresight.db.models import Document, Theme, ThemeIndicators  # noqa: E402
+from foresight.db.models import AnalysisRun, Document, Theme, ThemeIndicators  # noqa: E402
 from foresight.db.session import make_engine, session_scope  # noqa: E402
 from foresight.embeddings import SentenceTransformerBackend, document_text, embed_texts  # noqa: E402
 from foresight.ingest.service import import_file  # noqa: E402
@@ -164,7 +169,8 @@ def backtest_cutoff(
     t0 = time.perf_counter()
     options = AnalysisOptions(
         filters=CorpusFilter(until=until), representation="neural", stability_runs=0, seed=args.seed,
-        label=f"backtest ≤ {cutoff}", map_2d=False,
+        label=f"backtest ≤ {cutoff}",
+        min_cluster_size=args.min_cluster_size, map_2d=False,
     )  # fmt: skip
     result = run_analysis(engine, settings, options)
     t_fit = time.perf_counter() - t0
@@ -197,7 +203,6 @@ def backtest_cutoff(
         "volume": {t: r["documents"] for t, r in rows.items()},
         "EScore": {t: r["escore"] for t, r in rows.items()},
         "burst weight": {t: r["burst_weight"] for t, r in rows.items()},
-        "random (seeded)": {t: random.Random(args.seed + t).random() for t in rows},
         **{
             f"attribute: {a}": {t: cards.get(t, {}).get(a) for t in rows}
             for a in ("novelty", "growth", "coherence")
@@ -209,6 +214,12 @@ def backtest_cutoff(
         f"base {base[0]}…{base[-1]}, horizon {months_after[0]}…{months_after[-1]} "
         f"({int(np.isin(months, months_after).sum()):,} documents assigned); "
         f"analysis {t_fit:.0f}s (of which lineage + indicators + alerts {t_ind:.0f}s)"
+    )
+    n, decile = len(rows), max(1, round(0.1 * len(rows)))
+    hits = decile * decile / n if n else 0.0
+    print(
+        f"  {'random ranking (expected)':26} P@{args.top} {min(args.top, n) / n if n else 0:.2f}   "
+        f"TS(top decile) {hits / (2 * decile - hits) if n else 0:.2f}   Spearman +0.00   n {n}"
     )
     out = {}
     for name, scores in predictors.items():
@@ -233,6 +244,9 @@ def main() -> None:
     parser.add_argument("--min-docs", type=int, default=10, help="Themes smaller than this are not scored.")
     parser.add_argument("--top", type=int, default=10, help="k of precision@k.")
     parser.add_argument(
+        "--min-cluster-size", type=int, default=None, help="HDBSCAN smallest theme (default: scales)."
+    )
+    parser.add_argument(
         "--store", type=Path, help="SQLite file to keep, embeddings cached (default: temporary)."
     )
     parser.add_argument("--backend", choices=("torch", "onnx"), default="torch", help="Embedding backend.")
@@ -248,6 +262,8 @@ def main() -> None:
         build_store(url, records, workdir)
     engine = make_engine(url)
     upgrade(engine)
+    with session_scope(engine) as session:  # runs of an earlier invocation would leak later data via lineage
+        session.execute(delete(AnalysisRun))
     settings = Settings(database_url=url, embedding_backend=args.backend)
     ids, texts, months = load_documents(engine)
     print(f"{len(ids):,} documents ({'sampled' if args.max_docs else 'all'}, seed {args.seed}), "

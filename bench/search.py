@@ -147,9 +147,10 @@ def time_queries(
     for query in queries[:5]:  # warm-up: model, caches
         search(engine, query, settings=settings, cache=cache_, options=options, limit=10)
     for query in queries:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         results = search(engine, query, settings=settings, cache=cache_, options=options, limit=10)
         parts.setdefault("wall", []).append((time.perf_counter() - started) * 1000)
+        parts.setdefault("cpu (process)", []).append((time.process_time() - cpu) * 1000)
         for name, ms in results.timings_ms.items():
             parts.setdefault(name, []).append(ms)
         parts.setdefault("without encode", []).append(
@@ -201,7 +202,16 @@ def bench_backend(backend: str, args: argparse.Namespace, corpus: Path, queries:
             print(f"[{backend}] {name} fingerprint, ms: {percentiles(runs)}")
         parts = time_queries(engine, settings, cache_, queries, options)
         print(f"[{backend}] {len(queries)} queries, limit 10, ms:")
-        for name in ("wall", "total", "without encode", "index", "encode", "score", "hydrate"):
+        for name in (
+            "wall",
+            "cpu (process)",
+            "total",
+            "without encode",
+            "index",
+            "encode",
+            "score",
+            "hydrate",
+        ):
             print(f"    {name:>15}: {percentiles(parts[name])}")
         if args.ann:
             if not hnswlib_available():
@@ -215,7 +225,7 @@ def bench_backend(backend: str, args: argparse.Namespace, corpus: Path, queries:
                 f"[{backend}] HNSW graph built in {time.perf_counter() - started:.1f} s (with a second index)"
             )
             parts = time_queries(engine, settings, cache_, queries, ann_options)
-            for name in ("total", "without encode", "score"):
+            for name in ("total", "cpu (process)", "without encode", "score"):
                 print(f"    {name:>15}: {percentiles(parts[name])}")
 
 

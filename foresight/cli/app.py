@@ -12,6 +12,7 @@ from foresight.cli import (
     graph_cmd,
     ingest_cmd,
     monitoring_cmd,
+    scenarios_cmd,
     search_cmd,
 )
 
@@ -40,4 +41,4 @@ app.command("search")(search_cmd.search_cmd)
 app.add_typer(graph_cmd.graph_app, name="graph")
 app.add_typer(graph_cmd.curate_app, name="curate")
 app.command("split-preview")(graph_cmd.split_preview)
-app.add_typer(graph_cmd.scenarios_app, name="scenarios")
+app.add_typer(scenarios_cmd.app, name="scenarios")

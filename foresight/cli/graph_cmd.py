@@ -1,6 +1,6 @@
-"""``foresight graph``, ``foresight curate``, ``foresight split-preview`` and ``foresight scenarios``:
-the knowledge graph of a run, its human curation (logged, undoable, carried to the next run) and the
-application-scenario catalogue."""
+"""``foresight graph``, ``foresight curate`` and ``foresight split-preview``: the knowledge graph of a
+run and its human curation (logged, undoable, carried to the next run). ``foresight scenarios`` is in
+:mod:`foresight.cli.scenarios_cmd`."""
 
 from __future__ import annotations
 
@@ -21,17 +21,14 @@ from foresight.cli.context import CliState, state
 from foresight.curation import ConflictError, CurationError, OpResult
 from foresight.db.session import session_scope
 from foresight.graph import GraphOptions, build_run_graph, export_run_graph, graph_stats
-from foresight.scenarios import CatalogueError, import_catalogue, link_scenarios, orphans
-from foresight.themes.queries import NotFoundError, get_run
+from foresight.scenarios import CatalogueError
+from foresight.themes.queries import NotFoundError
 
 graph_app = typer.Typer(
     help="The knowledge graph of a run: export (GraphML, GEXF, JSON, Neo4j CSV, VOSviewer), stats."
 )
 curate_app = typer.Typer(
     help="Curate a run's themes and graph; every edit is logged, undoable and carried over."
-)
-scenarios_app = typer.Typer(
-    help="Application scenarios (场景): import the catalogue, link themes, find orphans."
 )
 
 Reason = Annotated[str, typer.Option("--reason", "-r", help="Why (kept in the curation log).")]
@@ -51,7 +48,7 @@ def _actor(actor: str | None) -> str:
 
 
 @contextmanager
-def _session(st: CliState) -> Iterator[Session]:
+def session_for(st: CliState) -> Iterator[Session]:
     """A unit of work whose refusals become a red message and exit code 1 (2 for conflicts)."""
     try:
         with session_scope(st.engine()) as session:
@@ -72,7 +69,7 @@ def _done(st: CliState, result: OpResult) -> None:
 
 def _op(ctx: typer.Context, fn: Callable[[Session], OpResult]) -> None:
     st = state(ctx)
-    with _session(st) as session:
+    with session_for(st) as session:
         result = fn(session)
     _done(st, result)
 
@@ -90,7 +87,7 @@ def graph_export(
 ) -> None:
     """Write the run's knowledge graph (every node carries its ``type``)."""
     st = state(ctx)
-    with _session(st) as session:
+    with session_for(st) as session:
         try:
             files = export_run_graph(
                 session,
@@ -110,7 +107,7 @@ def graph_export(
 def graph_stats_cmd(ctx: typer.Context, run: Run = None, top: int = 10, as_json: AsJson = False) -> None:
     """Node and edge counts, communities, and the most central themes."""
     st = state(ctx)
-    with _session(st) as session:
+    with session_for(st) as session:
         stats = graph_stats(build_run_graph(session, run), top=top)
     if as_json:
         typer.echo(json.dumps(stats, ensure_ascii=False, indent=2))
@@ -361,7 +358,7 @@ def redo(
 def log(ctx: typer.Context, run: Run = None, limit: int | None = None, as_json: AsJson = False) -> None:
     """The run's curation log: who did what, when and why, and what was carried or needs review."""
     st = state(ctx)
-    with _session(st) as session:
+    with session_for(st) as session:
         rows = curation.log(session, run, limit=limit)
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -383,50 +380,6 @@ def split_preview(
 ) -> None:
     """Propose how a theme would split, with each part's keywords; changes nothing."""
     st = state(ctx)
-    with _session(st) as session:
+    with session_for(st) as session:
         preview = curation.preview_split(session, theme, n_parts=parts, seed=seed)
     typer.echo(json.dumps(preview.__dict__, ensure_ascii=False, indent=2))
-
-
-@scenarios_app.command("import")
-def scenarios_import(ctx: typer.Context, file: Path, source: str | None = None) -> None:
-    """Import (add or update) fields and scenarios from YAML (data/scenarios.yaml) or CSV."""
-    st = state(ctx)
-    with _session(st) as session:
-        report = import_catalogue(session, file, source)
-    st.console.print(
-        f"{report.source}: scenarios +{report.scenarios_added} ~{report.scenarios_updated}, "
-        f"fields +{report.fields_added} ~{report.fields_updated}"
-    )
-
-
-@scenarios_app.command("link")
-def scenarios_link(
-    ctx: typer.Context, run: Run = None, top_k: int = 3, threshold: float = 0.3, as_json: AsJson = False
-) -> None:
-    """Link each theme of a run to its most relevant scenarios (by meaning and keywords)."""
-    from foresight.embeddings import SentenceTransformerBackend
-
-    st = state(ctx)
-    backend = SentenceTransformerBackend(st.settings.embedding_model, backend=st.settings.embedding_backend)  # type: ignore[arg-type]
-    with _session(st) as session:
-        run_id = get_run(session, run).id
-        report = link_scenarios(session, backend, run_id, top_k=top_k, threshold=threshold)
-    for w in report.warnings:
-        st.console.print(f"[yellow]warning:[/] {w}")
-    if as_json:
-        typer.echo(json.dumps(report.__dict__, ensure_ascii=False, indent=2))
-    else:
-        st.console.print(
-            f"run {report.run_id}: {report.n_links} links for {report.n_themes} themes and "
-            f"{report.n_scenarios} scenarios ({report.text_mode} text, {report.model_id})"
-        )
-
-
-@scenarios_app.command("orphans")
-def scenarios_orphans(ctx: typer.Context, run: Run = None) -> None:
-    """Themes linked to no scenario, and scenarios no theme serves."""
-    st = state(ctx)
-    with _session(st) as session:
-        found = orphans(session, run)
-    typer.echo(json.dumps(found, ensure_ascii=False, indent=2))

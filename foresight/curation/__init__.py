@@ -8,6 +8,7 @@ restructure  merge, split, move documents
 splitting    choosing a split's parts (hand-assigned or KMeans by silhouette), ``preview_split``
 history      undo, redo, the curation log
 carry_over   carrying a run's curation onto the next run's matching themes
+matching     successors of curated themes (lineage matching per component of the candidate graph)
 replay       re-applying one operation on the successors, or listing it for review
 state        row snapshots (before / after) and restoring them
 describe     c-TF-IDF keywords, labels and centroids of re-grouped documents

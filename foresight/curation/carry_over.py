@@ -3,8 +3,9 @@
 The themes of the earlier run as the machine made them (hidden and retired ones included, with the
 documents they had when retired) are matched to the later run's themes with the lineage matching of
 :func:`foresight.monitoring.lineage.match_themes` (centroid cosine, document Jaccard, keyword overlap;
-one-to-one assignment, then merge and split links). Every operation still in effect in the earlier run
-is then replayed, in order, on the successors:
+one-to-one assignment, then merge and split links), run per connected group of candidate themes
+(:mod:`foresight.curation.matching`). Every operation still in effect in the earlier run is then
+replayed, in order, on the successors (:mod:`foresight.curation.replay`):
 
 * relabel, hide, delete, annotate, flag: on the successor theme (or node, or edge);
 * merge: re-applied when each merged theme has a successor and they are distinct;

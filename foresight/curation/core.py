@@ -27,6 +27,7 @@ from foresight.curation.state import Touched, capture, chunks, locked_themes
 from foresight.db.models import AnalysisRun, Annotation, CurationOp, RetiredTheme, Theme, ThemeMembership
 from foresight.themes.persist import decode_centroid, encode_centroid
 from foresight.themes.queries import theme_row
+from knowledge_graph.errors import InvalidRequestError
 from knowledge_graph.graph import add_typed_node, new_graph
 
 __all__ = [
@@ -111,9 +112,11 @@ def check_versions(themes: Mapping[int, Theme], expected: Versions) -> None:
     """
     if expected is None:
         return
-    wanted = {next(iter(themes)): int(expected)} if isinstance(expected, int) else dict(expected)
     if isinstance(expected, int) and len(themes) != 1:
-        raise ValueError("give expected_version as {theme id: version} for operations on several themes")
+        raise InvalidRequestError(
+            "give expected_version as {theme id: version} for operations on several themes"
+        )
+    wanted = {next(iter(themes)): int(expected)} if isinstance(expected, int) else dict(expected)
     stale = {i: v for i, v in wanted.items() if i in themes and themes[i].version != v}
     if stale:
         detail = ", ".join(f"theme {i} is at version {themes[i].version}, not {v}" for i, v in stale.items())

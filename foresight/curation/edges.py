@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import networkx as nx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,7 +21,7 @@ from foresight.curation.errors import CrossRunError, UnknownIdError
 from foresight.curation.state import Touched
 from foresight.db.models import Annotation, GraphLink, Theme
 from foresight.graph.sources import UnknownGraphNodeError, machine_edge_weight, resolve_node
-from knowledge_graph.errors import InvalidRequestError, UnknownEdgeError
+from knowledge_graph.errors import ForbiddenEdgeError, InvalidRequestError, UnknownEdgeError
 from knowledge_graph.graph import add_typed_node, new_graph
 
 __all__ = ["EdgeRef", "annotate", "flag", "link", "unlink"]
@@ -51,7 +52,7 @@ def _run_of(session: Session, nodes: Sequence[tuple[str, str, int | None]], run_
 
 def _edge_graph(
     nodes: Sequence[tuple[str, str, int | None]], edge: tuple[str, str, str, dict[str, Any]] | None
-) -> Any:
+) -> nx.MultiDiGraph:
     G = new_graph()
     for node, node_type, _ in nodes:
         add_typed_node(G, node, node_type, label_en=node)
@@ -61,13 +62,35 @@ def _edge_graph(
     return G
 
 
+def _oriented(nodes: Sequence[tuple[str, str, int | None]], edge_type: str) -> tuple[str, str]:
+    """The stored orientation of an edge between the two nodes (undirected types: canonical order).
+
+    Raises
+    ------
+    ForbiddenEdgeError
+        Unknown edge type, or one the ontology does not allow between the nodes' types.
+    """
+    onto = kg.default_ontology()
+    et = onto.edge_types.get(edge_type)
+    if et is None:
+        raise ForbiddenEdgeError(
+            f"unknown edge type {edge_type!r} (known: {', '.join(sorted(onto.edge_types))})"
+        )
+    (u, tu, _), (v, tv, _) = nodes
+    pair = et.orient(u, tu, v, tv)
+    if pair is None:
+        raise ForbiddenEdgeError(f"the ontology does not allow {edge_type!r} from {tu!r} to {tv!r}")
+    return str(pair[0]), str(pair[1])
+
+
 def _stored_link(session: Session, run_id: int, u: str, v: str, edge_type: str) -> GraphLink | None:
+    """The run's link row for the edge ``u -> v`` as stored (oriented)."""
     return session.scalar(
         select(GraphLink).where(
             GraphLink.run_id == run_id,
             GraphLink.edge_type == edge_type,
-            ((GraphLink.source == u) & (GraphLink.target == v))
-            | ((GraphLink.source == v) & (GraphLink.target == u)),
+            GraphLink.source == u,
+            GraphLink.target == v,
         )
     )
 
@@ -159,7 +182,7 @@ def unlink(
     """
     nodes = [_endpoint(session, source, run_id), _endpoint(session, target, run_id)]
     run = _run_of(session, nodes, run_id)
-    u, v = nodes[0][0], nodes[1][0]
+    u, v = _oriented(nodes, edge_type)
     existing = _stored_link(session, run, u, v, edge_type)
     if existing is not None and existing.kind == "added":
         data = {"type": edge_type, "weight": existing.weight, "curated": True, **existing.attrs}
@@ -168,11 +191,7 @@ def unlink(
         weight = None if existing is not None else machine_edge_weight(session, run, u, v, edge_type)
         if weight is None:
             raise UnknownEdgeError(f"the graph of run {run} has no {edge_type!r} edge between {u} and {v}")
-        oriented = kg.default_ontology().edge_types[edge_type].orient(u, nodes[0][1], v, nodes[1][1]) or (
-            u,
-            v,
-        )
-        edge = (str(oriented[0]), str(oriented[1]), edge_type, {"type": edge_type, "weight": weight})
+        edge = (u, v, edge_type, {"type": edge_type, "weight": weight})
     G = _edge_graph(nodes, edge)
     _, record = kg.unlink(G, u, v, edge_type, actor=actor, reason=reason, copy=False)
     payload = {"source": edge[0], "target": edge[1], "edge_type": edge_type}
@@ -214,16 +233,14 @@ def _target(
         u, v, edge_type = target
         nodes = [_endpoint(session, u, run_id), _endpoint(session, v, run_id)]
         run = _run_of(session, nodes, run_id)
-        a, b = nodes[0][0], nodes[1][0]
+        a, b = _oriented(nodes, edge_type)
         stored = _stored_link(session, run, a, b, edge_type)
         weight = stored.weight if stored is not None and stored.kind == "added" else None
         if weight is None:
             weight = machine_edge_weight(session, run, a, b, edge_type)
         if weight is None:
             raise UnknownEdgeError(f"the graph of run {run} has no {edge_type!r} edge between {a} and {b}")
-        onto = kg.default_ontology()
-        pair = onto.edge_types[edge_type].orient(a, nodes[0][1], b, nodes[1][1]) or (a, b)
-        return run, f"{pair[0]}|{pair[1]}|{edge_type}", (str(pair[0]), str(pair[1]), edge_type), nodes
+        return run, f"{a}|{b}|{edge_type}", (a, b, edge_type), nodes
     node = _endpoint(session, target, run_id)
     run = _run_of(session, [node], run_id)
     return run, node[0], node[0], [node]

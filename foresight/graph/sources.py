@@ -234,13 +234,9 @@ def _theme_id(node: str) -> int | None:
 
 
 def machine_edge_weight(session: Session, run_id: int, u: str, v: str, edge_type: str) -> float | None:
-    """The weight of the ``edge_type`` edge the run's graph derives from the data between ``u`` and ``v``
-    (either orientation), or None when the graph has no such edge."""
-    for a, b in ((u, v), (v, u)):
-        weight = _machine_edge(session, run_id, a, b, edge_type)
-        if weight is not None:
-            return weight
-    return None
+    """The weight of the ``edge_type`` edge ``u -> v`` (as stored: undirected types in canonical order)
+    the run's graph derives from the data, or None when the graph has no such edge."""
+    return _machine_edge(session, run_id, u, v, edge_type)
 
 
 def _machine_edge(session: Session, run_id: int, a: str, b: str, edge_type: str) -> float | None:

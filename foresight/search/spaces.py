@@ -137,7 +137,7 @@ def neural_space(
             "embeds them"
         )
     dims = {v.shape[0] for v in found.values()}
-    dim = dims.pop() if len(dims) == 1 else (backend.dim if dims or not texts else 0)
+    dim = dims.pop() if len(dims) == 1 else backend.dim  # none cached, or a mixed cache: the model's
     matrix = np.zeros((len(texts), dim), dtype=np.float32)
     for row, key in enumerate(hashes):
         vector = found.get(key)

@@ -70,6 +70,7 @@ def test_bad_arguments_are_refused() -> None:
     assert not zero.any()
 
 
+@pytest.mark.slow
 def test_onnx_int8_export_agrees_with_torch(minilm: CountingBackend, tmp_path: Path) -> None:
     pytest.importorskip("onnxruntime")
     pytest.importorskip("onnx")

@@ -169,3 +169,7 @@ def test_cli_curates_exports_and_logs(cli_store: tuple[str, SyntheticRun], tmp_p
     assert out.exists() and "Drones" in out.read_text(encoding="utf-8")
     stats = json.loads(ok("graph", "stats", "--json"))
     assert stats["nodes"]["theme"] == 3
+    catalogue = Path(__file__).resolve().parents[2] / "data" / "scenarios.yaml"
+    assert "scenarios +30" in ok("scenarios", "import", str(catalogue))
+    found = json.loads(ok("scenarios", "orphans"))
+    assert len(found["themes"]) == 3 and len(found["scenarios"]) == 30  # nothing linked yet

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from typer.testing import CliRunner
 
 from foresight.cli import app
+from foresight.db.models import Document
 from foresight.db.session import session_scope
 from foresight.ingest.service import import_file
-from foresight.search import DocumentHit, IndexCache, SearchError, search
+from foresight.search import DocumentHit, IndexCache, SearchError, SearchFilters, search
 from foresight.settings import Settings
 from tests.search.conftest import CORPORA, SearchStore
 
@@ -49,6 +51,36 @@ def test_index_is_reused_until_the_corpus_changes(engine: Engine, tmp_path: Path
     assert {"量子", "计算", "芯片"} <= set(top.matching_terms)
     with pytest.raises(SearchError, match="no completed analysis run"):
         search(engine, "量子计算", kind="themes", settings=settings, cache=cache)
+
+
+def test_edits_in_place_are_seen_by_the_background_check(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        import_file(s, CORPORA / "csl.jsonl")
+    cache, settings = (
+        IndexCache(full_check_seconds=0.2),
+        Settings(database_url=engine.url.render_as_string(False)),
+    )
+    first = search(engine, "桥梁施工", settings=settings, cache=cache, limit=1)
+    target = first.hits[0]
+    assert isinstance(target, DocumentHit) and not target.text_hidden
+    with session_scope(engine) as s:  # an access change: no import, no new id, same quick fingerprint
+        s.execute(update(Document).where(Document.id == target.document_id).values(access_level="restricted"))
+    time.sleep(0.3)
+    stale = search(engine, "桥梁施工", settings=settings, cache=cache, limit=1)
+    assert stale.method["index"]["reused"]  # answered at once from the index, the full check runs aside
+    hidden = stale.hits[0]
+    assert isinstance(hidden, DocumentHit) and hidden.document_id == target.document_id
+    assert hidden.text_hidden and hidden.document["title"] == "[restricted]" and hidden.snippet is None
+    deadline = time.monotonic() + 30
+    while cache.builds == 1 and time.monotonic() < deadline:
+        if not search(engine, "桥梁施工", settings=settings, cache=cache, limit=1).method["index"]["reused"]:
+            break
+        time.sleep(0.1)
+    assert cache.builds == 2
+    only_restricted = search(
+        engine, "桥梁施工", settings=settings, cache=cache, filters=SearchFilters(access="restricted")
+    )
+    assert [h.document_id for h in only_restricted.hits] == [target.document_id]
 
 
 @pytest.fixture

@@ -49,7 +49,7 @@ def test_english_query_finds_the_obviously_relevant_document_first(search_store:
     assert method["search"].startswith("exact") and method["index"]["documents"] == 100
     assert method["weights"] == {"semantic": 0.55, "lexical": 0.45}
     assert {"fusion", "lexical", "semantic", "match_rule", "filters"} <= method.keys()
-    assert {"index", "encode", "score", "hydrate", "total"} <= results.timings_ms.keys()
+    assert {"index", "space", "encode", "score", "hydrate", "total"} <= results.timings_ms.keys()
     assert results.total >= len(results.hits) == 5
     # the whole-corpus index also embedded (and cached) the 30 Chinese documents no run had embedded
     assert not method["warnings"]
