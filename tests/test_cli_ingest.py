@@ -59,13 +59,3 @@ def test_unknown_format_and_missing_file(db_url: str, tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "no such file" in missing.output
     wrong = invoke(db_url, "ingest", str(odd), "--format", "nonsense")
     assert wrong.exit_code == 1 and "unknown format 'nonsense'" in wrong.output
-
-
-def test_demo_imports_and_prints_store(db_url: str, tmp_path: Path) -> None:
-    demo = tmp_path / "demo"
-    demo.mkdir()
-    for name in ("arxiv.jsonl", "csl.jsonl"):
-        (demo / name).write_bytes((FIXTURES / "corpora" / name).read_bytes())
-    result = invoke(db_url, "demo", "--demo-dir", str(demo))
-    assert result.exit_code == 0, result.output
-    assert "70 documents" in result.output

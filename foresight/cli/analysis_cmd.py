@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -16,7 +19,7 @@ from foresight.cli.context import state
 from foresight.db.session import session_scope
 from foresight.themes.queries import NotFoundError, list_themes, membership_rows, run_summary, theme_detail
 from foresight.themes.queries import get_run as load_run
-from foresight.themes.runs import AnalysisError, AnalysisOptions, CorpusFilter, run_analysis
+from foresight.themes.runs import AnalysisError, AnalysisOptions, CorpusFilter, StepCallback, run_analysis
 
 themes_app = typer.Typer(help="Themes of an analysis run: list, show, export.")
 runs_app = typer.Typer(help="Analysis runs: parameters, fingerprint, versions, timings.")
@@ -31,6 +34,23 @@ def _date(value: str | None, name: str) -> date | None:
         except ValueError:
             continue
     raise typer.BadParameter(f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}", param_hint=name)
+
+
+@contextmanager
+def progress_reporter(console: Console, disable: bool = False) -> Iterator[StepCallback]:
+    """Rich progress bars fed by the analysis's ``on_step(step, done, total)`` callback."""
+    with Progress(
+        TextColumn("{task.description:12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, disable=disable,
+    ) as progress:  # fmt: skip
+        tasks: dict[str, TaskID] = {}
+
+        def on_step(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = progress.add_task(step, total=total)
+            progress.update(tasks[step], completed=done, total=total)
+
+        yield on_step
 
 
 def analyze(
@@ -78,17 +98,7 @@ def analyze(
         )
     except AnalysisError as exc:
         raise typer.BadParameter(str(exc)) from exc
-    with Progress(
-        TextColumn("{task.description:12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=st.console, disable=as_json,
-    ) as progress:  # fmt: skip
-        tasks: dict[str, TaskID] = {}
-
-        def on_step(step: str, done: int, total: int) -> None:
-            if step not in tasks:
-                tasks[step] = progress.add_task(step, total=total)
-            progress.update(tasks[step], completed=done, total=total)
-
+    with progress_reporter(st.console, disable=as_json) as on_step:
         try:
             result = run_analysis(st.engine(), st.settings, options, on_step=on_step)
         except AnalysisError as exc:

@@ -8,6 +8,7 @@ from foresight.cli import (
     analysis_cmd,
     db_cmd,
     delphi_cmd,
+    demo_cmd,
     docs_cmd,
     graph_cmd,
     ingest_cmd,
@@ -23,7 +24,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("ingest")(ingest_cmd.ingest)
-app.command("demo")(ingest_cmd.demo)
+app.command("demo")(demo_cmd.demo)
 app.command("formats")(ingest_cmd.list_formats)
 app.command("analyze")(analysis_cmd.analyze)
 app.add_typer(analysis_cmd.themes_app, name="themes")

@@ -11,14 +11,10 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from foresight.cli.context import CliState, state
-from foresight.cli.docs_cmd import print_stats
-from foresight.corpus import corpus_stats
 from foresight.db.session import session_scope
 from foresight.ingest.errors import IngestError
 from foresight.ingest.formats import PARSERS, ParseOptions
 from foresight.ingest.service import ImportReport, import_file
-
-DEMO_DIR = Path("data") / "demo"
 
 
 def _parse_map(pairs: list[str]) -> dict[str, str]:
@@ -155,23 +151,3 @@ def list_formats() -> None:
     """Print the export formats the importer knows."""
     for parser in sorted(PARSERS, key=lambda p: p.name):
         typer.echo(f"{parser.name:22} {parser.label}")
-
-
-def demo(
-    ctx: typer.Context,
-    demo_dir: Annotated[Path, typer.Option(help="Folder of the demo corpus.")] = DEMO_DIR,
-) -> None:
-    """The main job on the embedded default: import the demo corpus and show what is in the store."""
-    st = state(ctx)
-    files = sorted(p for p in demo_dir.glob("*") if p.is_file() and p.name != "NOTICE.md")
-    if not files:
-        raise typer.BadParameter(f"no demo files in {demo_dir}", param_hint="--demo-dir")
-    st.console.print(f"[bold]Foresight demo[/] — store: {st.settings.resolved_database_url}")
-    reports, failures = run_imports(st, files)
-    st.console.print(_summary_table(reports))
-    with session_scope(st.engine()) as session:
-        print_stats(st.console, corpus_stats(session))
-    if failures:
-        for message in failures:
-            st.console.print(f"[red]error:[/] {message}", soft_wrap=True)
-        raise typer.Exit(code=1)

@@ -3,7 +3,7 @@
 HDBSCAN with a fixed ``min_cluster_size`` (BERTopic's default is 10) turns a 40,000-document corpus into
 hundreds or thousands of micro-clusters and leaves a third or more of the documents as noise. Here the
 minimum theme size grows with the square root of the corpus, so the number of themes grows too, but
-slowly: about 30–60 themes for 3,000 documents, tens to a few hundred for 40,000. ``min_samples`` stays
+slowly: about 40–60 themes for 3,000 documents, tens to a few hundred for 40,000. ``min_samples`` stays
 a fraction of it, which keeps the density estimate smooth without declaring most documents noise.
 
 The UMAP settings follow the same idea: a few more neighbours for larger corpora (more global
@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 #: Documents per theme grow as ``MIN_CLUSTER_FACTOR * sqrt(n)`` (bounded below and above).
-MIN_CLUSTER_FACTOR = 0.35
+MIN_CLUSTER_FACTOR = 0.25
 MIN_CLUSTER_SIZE_BOUNDS = (5, 400)
 #: ``min_samples`` as a fraction of ``min_cluster_size``.
 MIN_SAMPLES_FRACTION = 0.25
@@ -79,7 +79,7 @@ def default_min_cluster_size(n_docs: int) -> int:
     Examples
     --------
     >>> [default_min_cluster_size(n) for n in (300, 3_000, 10_000, 40_000)]
-    [6, 19, 35, 70]
+    [5, 14, 25, 50]
     """
     low, high = MIN_CLUSTER_SIZE_BOUNDS
     size = round(MIN_CLUSTER_FACTOR * math.sqrt(max(n_docs, 1)))

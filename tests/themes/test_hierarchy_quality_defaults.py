@@ -101,9 +101,9 @@ def test_stability_with_umap_reruns():
 # ------------------------------------------------------------------ defaults and clusterer
 def test_defaults_scale_with_corpus_size():
     sizes = [default_min_cluster_size(n) for n in (100, 3_000, 10_000, 40_000, 1_000_000)]
-    assert sizes == [5, 19, 35, 70, 350]
+    assert sizes == [5, 14, 25, 50, 250]
     assert default_min_cluster_size(6) == 3  # at most half the corpus
-    assert [default_min_samples(m) for m in (5, 19, 35, 70)] == [2, 5, 9, 18]
+    assert [default_min_samples(m) for m in (5, 14, 25, 50)] == [2, 4, 6, 12]
     big = scaled_defaults(40_000, 384)
     assert big.pca_components == 64
     assert 15 <= big.n_neighbors <= 50
