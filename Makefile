@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	# The CPU build of torch that lies on these machines must come first, or pip pulls CUDA wheels.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[dev,onnx]"
+	$(BIN)/pip install --quiet -e ".[dev,onnx,ann]"
 	touch $(STAMP)
 
 ## The main job on the embedded default (SQLite under data/, bundled model, demo corpus).

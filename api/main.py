@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from api import deps
 from api.errors import install_error_handlers
 from api.pages import STATIC_DIR
-from api.routers import delphi_admin, expert, expert_pages
+from api.routers import delphi_admin, expert, expert_pages, priorities
 from api.security import BodySizeLimit, SecurityHeaders
 from foresight.settings import Settings
 
@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(delphi_admin.router)
     app.include_router(expert.router)
     app.include_router(expert_pages.router)
+    app.include_router(priorities.router)
 
     @app.get("/healthz", tags=["meta"], summary="Liveness")
     def healthz() -> dict[str, Any]:

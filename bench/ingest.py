@@ -38,10 +38,10 @@ def child(url: str, corpus: str) -> None:
     with session_scope(engine) as session:
         report = import_file(session, Path(corpus))
     seconds = time.perf_counter() - started  # includes the commit
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(
-        json.dumps({"read": report.read, "new": report.new, "seconds": seconds, "peak_mib": peak_kib / 1024})
-    )
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    figures = {"read": report.read, "new": report.new, "seconds": seconds, "peak_mib": usage.ru_maxrss / 1024}
+    figures["cpu_seconds"] = usage.ru_utime + usage.ru_stime
+    print(json.dumps(figures))
 
 
 def run_child(url: str, corpus: Path) -> dict[str, float]:
@@ -105,11 +105,12 @@ def main() -> None:
                 rate = figures["read"] / figures["seconds"]
                 print(
                     f"{backend:10} {label:>5} {int(figures['read']):>7,} records  "
-                    f"{figures['seconds']:6.2f} s  "
-                    f"{rate:8,.0f} records/s  peak RSS {figures['peak_mib']:6.0f} MiB",
+                    f"{figures['seconds']:6.2f} s  {rate:8,.0f} records/s  "
+                    f"(client CPU {figures['cpu_seconds']:5.1f} s)  peak RSS {figures['peak_mib']:6.0f} MiB",
                     flush=True,
                 )
     print(f"\ncorpus: {args.corpus}  (target: >= 5,000 records/s; peak memory flat from 25% to 100%)")
+    print(f"machine load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

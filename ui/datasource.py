@@ -369,9 +369,20 @@ _CACHED_DATA = (
 )  # fmt: skip
 
 
+_EXTRA_CLEARS: list[Callable[[], None]] = []
+
+
+def on_clear(forget: Callable[[], None]) -> None:
+    """Have :func:`clear_caches` also call ``forget`` (the caches of the ``ui/datasource_*.py`` parts)."""
+    if forget not in _EXTRA_CLEARS:
+        _EXTRA_CLEARS.append(forget)
+
+
 def clear_caches(*, engines: bool = False) -> None:
     """Forget cached query results (after an edit or an import); ``engines=True`` also drops engines."""
     for cached in _CACHED_DATA:
         cached.clear()
+    for forget in _EXTRA_CLEARS:
+        forget()
     if engines:
         _engine.clear()

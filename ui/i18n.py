@@ -8,6 +8,7 @@ both languages with the same ``{placeholders}`` and that every key the pages use
 from __future__ import annotations
 
 from ui import state
+from ui.i18n_pages import PAGE_STRINGS
 
 _S: dict[str, tuple[str, str]] = {
     # app and navigation
@@ -264,7 +265,9 @@ _S: dict[str, tuple[str, str]] = {
     ),
 }
 
-STRINGS: dict[str, dict[str, str]] = {key: {"en": en, "zh": zh} for key, (en, zh) in _S.items()}
+STRINGS: dict[str, dict[str, str]] = {
+    key: {"en": en, "zh": zh} for key, (en, zh) in (_S | PAGE_STRINGS).items()
+}
 
 
 def t(key: str, lang: str | None = None, **values: object) -> str:

@@ -13,6 +13,7 @@ from foresight.cli import (
     graph_cmd,
     ingest_cmd,
     monitoring_cmd,
+    priorities_cmd,
     scenarios_cmd,
     search_cmd,
 )
@@ -43,3 +44,4 @@ app.add_typer(graph_cmd.graph_app, name="graph")
 app.add_typer(graph_cmd.curate_app, name="curate")
 app.command("split-preview")(graph_cmd.split_preview)
 app.add_typer(scenarios_cmd.app, name="scenarios")
+app.add_typer(priorities_cmd.app, name="priorities")

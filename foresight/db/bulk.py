@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Table, insert
+from sqlalchemy import JSON, Column, Connection, Table, insert
 from sqlalchemy.orm import Session
 
 from foresight.db.session import json_dumps
@@ -29,6 +29,9 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
                 full[column.name] = arg(None) if callable(arg) else arg
         prepared.append(full)
     connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        _sqlite_executemany(connection, table, columns, prepared)
+        return
     if connection.dialect.name != "postgresql":
         session.execute(insert(table), prepared)
         return
@@ -45,3 +48,28 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
                         for n in names
                     ]
                 )
+
+
+def _sqlite_executemany(
+    connection: Connection, table: Table, columns: list[Column[Any]], rows: list[dict[str, Any]]
+) -> None:
+    """``executemany`` on the DB-API cursor with SQLAlchemy's own bind processors (same stored values,
+    a fraction of the per-row overhead of a Core ``insert``)."""
+    dialect = connection.dialect
+    processors = [c.type.bind_processor(dialect) for c in columns]
+    names = [c.name for c in columns]
+    sql = f'INSERT INTO "{table.name}" ({", ".join(chr(34) + n + chr(34) for n in names)}) ' + (
+        f"VALUES ({', '.join('?' for _ in names)})"
+    )
+    params = [
+        tuple(
+            value if (proc is None or value is None) else proc(value)
+            for value, proc in zip((row[n] for n in names), processors, strict=True)
+        )
+        for row in rows
+    ]
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, params)
+    finally:
+        cursor.close()

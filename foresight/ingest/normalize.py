@@ -70,11 +70,17 @@ def split_list(value: object, separators: str = ";") -> list[str]:
     items = value if isinstance(value, list | tuple) else re.split(separators, str(value))
     out: list[str] = []
     seen: set[str] = set()
+    search = _NEEDS_WORK.search
     for item in items:
-        text = clean_text(item)
-        if text and text.casefold() not in seen:
-            seen.add(text.casefold())
-            out.append(text)
+        if isinstance(item, str) and search(item) is None:
+            text: str | None = item.strip()  # fast path, as in clean_text
+        else:
+            text = clean_text(item)
+        if text:
+            folded = text.casefold()
+            if folded not in seen:
+                seen.add(folded)
+                out.append(text)
     return out
 
 

@@ -20,7 +20,7 @@ from foresight.db.models import Document, DocumentSource, ImportBatch
 from foresight.ingest.dedup import Candidate, KeyIndex, merge_record
 from foresight.ingest.errors import FileFormatError, ImportAborted, RecordError
 from foresight.ingest.formats import detect_format, get_parser
-from foresight.ingest.formats.base import ParseOptions, record_hash
+from foresight.ingest.formats.base import ParseOptions, hashed_record
 from foresight.ingest.normalize import finalize
 from foresight.ingest.record import DocumentRecord
 
@@ -149,9 +149,12 @@ class _BatchWriter:
         self.source_format = source_format
         self.report = report
         self.index = KeyIndex()
+        self._raw_json: dict[str, Any] = {}
 
     def write(self, records: list[DocumentRecord]) -> None:
-        hashes = [record_hash(self.source_format, rec.raw) for rec in records]
+        hashed = [hashed_record(self.source_format, rec.raw) for rec in records]
+        hashes = [digest for digest, _ in hashed]
+        self._raw_json = {digest: payload for digest, payload in hashed}
         known = set(
             self.session.scalars(
                 select(DocumentSource.record_hash).where(DocumentSource.record_hash.in_(hashes))
@@ -218,5 +221,5 @@ class _BatchWriter:
             "source_format": self.source_format,
             "location": rec.location[:1100],
             "record_hash": digest,
-            "raw": rec.raw,
+            "raw": self._raw_json.get(digest, rec.raw),
         }

@@ -141,7 +141,23 @@ def _store_run(session: Any, docs: list[Document], *, label: str, previous: int 
                         "values": {
                             "log_share_slope": {"value": growth, "formula": "growth.log_share_slope"},
                             "escore": {"value": escore, "formula": "escore.theme"},
-                            "burst": {"value": burst, "formula": "burst.kleinberg"},
+                            "burst": {
+                                "value": burst,
+                                "formula": "burst.kleinberg",
+                                "bursts": [{"start": "2021", "end": "2022", "weight": burst}] if burst else [],
+                            },
+                            "weak_signal": {
+                                "value": "weak" if growth > 0.1 else "latent",
+                                "formula": "weak_signal.yoon",
+                                "mean_frequency": 5.0 + number,
+                                "growth": growth,
+                            },
+                            "strategic": {
+                                "value": "motor" if escore > 1 else "peripheral",
+                                "formula": "strategic.callon",
+                                "centrality": 0.2 + 0.1 * number,
+                                "density": 0.5 - 0.1 * number,
+                            },
                         },
                         "series": {},
                     },

@@ -1,5 +1,6 @@
 """All typed models, one module per capability; importing this package registers every table."""
 
+from foresight.db.models.access import ApiKey, IdempotencyKey, Job
 from foresight.db.models.analysis import AnalysisRun, Theme, ThemeField, ThemeMembership
 from foresight.db.models.curation import (
     Annotation,
@@ -33,6 +34,7 @@ from foresight.db.models.documents import (
 )
 from foresight.db.models.embeddings import Embedding
 from foresight.db.models.monitoring import Alert, LineageEvent, ThemeIndicators, Watch
+from foresight.db.models.priorities import PriorityListRecord
 
 __all__ = [
     "ACCESS_LEVELS",
@@ -41,6 +43,7 @@ __all__ = [
     "Alert",
     "AnalysisRun",
     "Annotation",
+    "ApiKey",
     "AuditEvent",
     "CatalogueField",
     "Comment",
@@ -50,11 +53,14 @@ __all__ = [
     "Embedding",
     "Expert",
     "GraphLink",
+    "IdempotencyKey",
     "ImportBatch",
     "Invitation",
     "ItemVersion",
+    "Job",
     "LineageEvent",
     "OutboxMessage",
+    "PriorityListRecord",
     "Response",
     "RetiredTheme",
     "Round",

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     DateTime,
@@ -125,6 +126,8 @@ class DocumentSource(Base):
     source_format: Mapped[str] = mapped_column(String(40))
     location: Mapped[str] = mapped_column(String(1100), doc="File and line or record number.")
     record_hash: Mapped[str] = mapped_column(String(64))
-    raw: Mapped[dict[str, Any]] = mapped_column()
+    #: Plain JSON (text) even on PostgreSQL: kept verbatim for provenance, never queried, and far cheaper
+    #: to write than JSONB.
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     document: Mapped[Document] = relationship(back_populates="sources")

@@ -56,5 +56,10 @@ class Parser(ABC):
 
 def record_hash(source_format: str, raw: dict[str, Any]) -> str:
     """Hash of a source record's content, so re-importing the same record is recognised."""
+    return hashed_record(source_format, raw)[0]
+
+
+def hashed_record(source_format: str, raw: dict[str, Any]) -> tuple[str, orjson.Fragment]:
+    """The record's hash and its JSON serialisation (reused when the raw record is stored)."""
     payload = orjson.dumps(raw, default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
-    return hashlib.sha256(source_format.encode() + b"\x00" + payload).hexdigest()
+    return hashlib.sha256(source_format.encode() + b"\x00" + payload).hexdigest(), orjson.Fragment(payload)

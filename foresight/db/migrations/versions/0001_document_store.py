@@ -146,11 +146,7 @@ def upgrade() -> None:
         sa.Column("source_format", sa.String(length=40), nullable=False),
         sa.Column("location", sa.String(length=1100), nullable=False),
         sa.Column("record_hash", sa.String(length=64), nullable=False),
-        sa.Column(
-            "raw",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
-        ),
+        sa.Column("raw", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["document_id"],
             ["documents.id"],
