@@ -1,7 +1,7 @@
 """Priority-technology lists for planners: build from a Delphi survey, list, read, export.
 
-Admin and planner roles (the ``export`` permission); the admin token today. Building commits the stored
-list; reads and exports change nothing.
+Admin and planner roles (:func:`api.auth_keys.require_role`: the admin token or a planner/admin API key).
+Building commits the stored list; reads and exports change nothing.
 """
 
 from __future__ import annotations
@@ -14,15 +14,16 @@ from fastapi import APIRouter, Depends, HTTPException, Query, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError
 
-from api.deps import DbDep, Permission, Principal
+from api.auth_keys import require_role
+from api.deps import DbDep, Principal, Role
 from foresight.priorities.model import ListSettings
 from foresight.priorities.service import build_priority_list
 from foresight.priorities.store import export_priority_list, get_list, list_lists, summary
 
 router = APIRouter(prefix="/api/priorities", tags=["priorities"])
 
-#: admin and planner both hold ``export``; analysts and experts do not.
-Planner = Annotated[Principal, Depends(Permission("export"))]
+#: planners and admins (admins always pass ``require_role``)
+Planner = Annotated[Principal, Depends(require_role(Role.PLANNER))]
 
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",

@@ -61,7 +61,7 @@ def parse_settings(
     scenario: list[str],
     group: str | None,
 ) -> ListSettings:
-    """The :class:`ListSettings` of the command-line options (``--weight name=value``, ``--pin ID:reason``)."""
+    """:class:`ListSettings` from the command-line options (``--weight name=value``, ``--pin ID:reason``)."""
     weights: dict[str, float] = {}
     for name, value in _pairs(weight, "=", "NAME=VALUE").items():
         if name not in COMPONENTS:

@@ -23,6 +23,7 @@ from foresight.db.models import (
     Comment,
     CurationOp,
     Document,
+    Expert,
     Response,
     Round,
     Scenario,
@@ -57,8 +58,6 @@ def _closed_rounds(session: Session, survey_id: int) -> list[Round]:
 
 
 def _records(session: Session, round_id: int, item: SurveyItem) -> list[AnswerRecord]:
-    from foresight.db.models import Expert
-
     rows = session.execute(
         select(Response.expert_id, Response.question_id, Response.value, Expert.stakeholder_group)
         .join(Expert, Expert.id == Response.expert_id)

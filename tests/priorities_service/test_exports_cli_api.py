@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from api.main import create_app
+from foresight.apikeys.service import create_key
 from foresight.cli import app as cli_app
 from foresight.db.session import session_factory
 from foresight.delphi.service.errors import InvalidInput
@@ -115,7 +116,7 @@ def test_cli_build_export_list(cli_env: Seeded, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def api_client(db_url: str, tmp_path: Path) -> Iterator[tuple[TestClient, Seeded]]:
+def api_client(db_url: str, tmp_path: Path) -> Iterator[tuple[TestClient, Seeded, dict[str, str]]]:
     settings = Settings(
         database_url=db_url,
         data_dir=tmp_path,
@@ -128,13 +129,15 @@ def api_client(db_url: str, tmp_path: Path) -> Iterator[tuple[TestClient, Seeded
         session = session_factory(engine)()
         try:
             seeded = seed_survey(session)
+            keys = {role: create_key(session, f"{role}-key", role)[1] for role in ("planner", "analyst")}
+            session.commit()
         finally:
             session.close()
-        yield client, seeded
+        yield client, seeded, keys
 
 
-def test_api_build_list_read_export(api_client: tuple[TestClient, Seeded]) -> None:
-    client, seeded = api_client
+def test_api_build_list_read_export(api_client: tuple[TestClient, Seeded, dict[str, str]]) -> None:
+    client, seeded, keys = api_client
     a, b, _ = (str(i) for i in seeded.item_ids)
     body = {"survey_id": seeded.survey_id, "weights": {"importance": 1, "emergence": 1}, "n_boot": 10}
     assert client.post("/api/priorities", json=body).status_code == 401
@@ -150,6 +153,13 @@ def test_api_build_list_read_export(api_client: tuple[TestClient, Seeded]) -> No
     one = client.get(f"/api/priorities/{made['id']}", headers=ADMIN).json()
     assert one["result"]["provenance"]["items"][a]["lineage_id"] == "L0"
     assert client.get("/api/priorities/999", headers=ADMIN).status_code == 404
+    planner = {"Authorization": f"Bearer {keys['planner']}"}
+    analyst = {"Authorization": f"Bearer {keys['analyst']}"}
+    assert client.get("/api/priorities", headers=analyst).status_code == 403
+    assert client.post("/api/priorities", json=body, headers=analyst).status_code == 403
+    by_planner = client.post("/api/priorities", json={**body, "name": "planning"}, headers=planner)
+    assert by_planner.status_code == 201 and by_planner.json()["created_by"] == "planner-key"
+    assert by_planner.json()["previous_list_id"] == made["id"]
     for fmt in ("csv", "xlsx", "json", "md", "html"):
         r = client.get(f"/api/priorities/{made['id']}/export", params={"format": fmt}, headers=ADMIN)
         assert r.status_code == 200 and r.content, fmt

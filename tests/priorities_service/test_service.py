@@ -98,3 +98,43 @@ def test_pins_exclusions_and_no_closed_round(db: Session, seeded: Seeded) -> Non
     empty = create_survey(db, SurveyCreate(title_en="Empty", theme_ids=seeded.theme_ids[:1]), "t")
     with pytest.raises(ConflictError):
         build_priority_list(db, empty.id, settings, created_by="p")
+
+
+def test_stakeholder_view_recomputes_from_the_group(db: Session, seeded: Seeded) -> None:
+    a, b, c = (str(i) for i in seeded.item_ids)
+    # academia = the first two experts: A 100, 100 → 100; B 75, 75 → 75; C 25, 25 → 25
+    # normalised: A 1, B (75 − 25)/75 = 2/3, C 0 (the whole panel gives B 0.5)
+    settings = ListSettings(weights=Weights.of(importance=1), stakeholder_group="academia", min_group_size=2)
+    plist = priority_list(build_priority_list(db, seeded.survey_id, settings, created_by="p", n_boot=10))
+    assert [(e.item_id, e.score) for e in plist.entries] == [
+        (a, pytest.approx(1.0)),
+        (b, pytest.approx(2 / 3)),
+        (c, pytest.approx(0.0)),
+    ]
+    assert plist.settings.stakeholder_group == "academia"
+
+
+def test_latest_closed_round_per_item_feeds_the_list(db: Session, seeded: Seeded) -> None:
+    from foresight.delphi.service.answers import save_answers
+    from foresight.delphi.service.invitations import create_invitations
+    from foresight.delphi.service.rounds import close_current_round, open_next_round
+    from tests.delphi_service.helpers import full_answers
+
+    rnd = open_next_round(db, seeded.survey_id, "tester")
+    asked = [i for i in seeded.item_ids if i in rnd.items_asked]
+    assert asked, "round 2 asks again the items without consensus"
+    issued = create_invitations(db, seeded.survey_id, seeded.expert_ids, "tester")
+    for inv in issued:
+        for item_id in asked:
+            save_answers(db, inv.invitation, rnd.id, item_id, full_answers("very_low"), submit=True)
+    close_current_round(db, seeded.survey_id, "admin")
+    settings = ListSettings(weights=Weights.of(importance=1))
+    plist = priority_list(build_priority_list(db, seeded.survey_id, settings, created_by="p", n_boot=10))
+    for item_id in seeded.item_ids:
+        prov = plist.provenance["items"][str(item_id)]
+        value = plist.entry(str(item_id)).component("importance").value
+        if item_id in asked:  # round 2: everyone "very_low" → 0 points
+            assert prov["round"] == 2 and [r["round"] for r in prov["delphi_rounds"]] == [1, 2]
+            assert value == pytest.approx(0.0)
+        else:
+            assert prov["round"] == 1 and [r["round"] for r in prov["delphi_rounds"]] == [1]

@@ -144,7 +144,9 @@ def _store_run(session: Any, docs: list[Document], *, label: str, previous: int 
                             "burst": {
                                 "value": burst,
                                 "formula": "burst.kleinberg",
-                                "bursts": [{"start": "2021", "end": "2022", "weight": burst}] if burst else [],
+                                "bursts": [{"start": "2021", "end": "2022", "weight": burst}]
+                                if burst
+                                else [],
                             },
                             "weak_signal": {
                                 "value": "weak" if growth > 0.1 else "latent",

@@ -1,4 +1,5 @@
-"""The dashboard's import rule: only ``ui/datasource.py`` imports ``foresight`` (or anything below it)."""
+"""The dashboard's import rule: only the datasource (``ui/datasource.py`` and its parts
+``ui/datasource_*.py``) imports ``foresight`` (or anything below it)."""
 
 from __future__ import annotations
 
@@ -38,14 +39,14 @@ def test_only_the_datasource_imports_the_backend() -> None:
     offenders = {
         str(path.relative_to(UI)): sorted(_backend(_imports(path)))
         for path in files
-        if path.name != "datasource.py" or path.parent != UI
+        if not (path.parent == UI and (path.name == "datasource.py" or path.name.startswith("datasource_")))
     }
     assert {name: found for name, found in offenders.items() if found} == {}
     assert _backend(_imports(UI / "datasource.py")), "the datasource is the door to foresight"
 
 
 def test_figure_builders_and_frames_are_pure() -> None:
-    for name in ("figures.py", "frames.py", "auth.py"):
+    for name in ("figures.py", "figures_extra.py", "frames.py", "auth.py"):
         imported = _imports(UI / name)
         assert not {n for n in imported if n.split(".")[0] == "streamlit"}, name
 

@@ -61,7 +61,9 @@ def _frame(at: AppTest, column: str) -> Any:
 
 def _ops(url: str) -> list[tuple[str, str, str]]:
     with _db(url) as session:
-        return [(o.op, o.actor, o.reason) for o in session.scalars(select(CurationOp).order_by(CurationOp.id))]
+        return [
+            (o.op, o.actor, o.reason) for o in session.scalars(select(CurationOp).order_by(CurationOp.id))
+        ]
 
 
 def test_graph_page_renders_read_only(open_app: Callable[..., AppTest]) -> None:

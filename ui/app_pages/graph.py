@@ -15,6 +15,29 @@ from ui.i18n import t
 LAYERS = ("field", "keyword", "organization", "scenario", "technology")
 METRICS = ("size", "growth", "escore", "burst")
 SPLIT_KEY = "g_split_preview"
+TYPE_KEYS = {
+    "theme": "graph.type_theme",
+    "field": "graph.type_field",
+    "keyword": "graph.type_keyword",
+    "organization": "graph.type_organization",
+    "scenario": "graph.type_scenario",
+    "technology": "graph.type_technology",
+}
+METRIC_KEYS = {
+    "size": "graph.metric_size",
+    "growth": "graph.metric_growth",
+    "escore": "graph.metric_escore",
+    "burst": "graph.metric_burst",
+}
+SPLIT_MODE_KEYS = {"hand": "graph.split_mode_hand", "auto": "graph.split_mode_auto"}
+TAB_KEYS = (
+    "graph.tab_relabel",
+    "graph.tab_merge",
+    "graph.tab_split",
+    "graph.tab_hide",
+    "graph.tab_move",
+    "graph.tab_link",
+)
 
 
 def node_frame(graph: dict[str, list[dict[str, Any]]], themes: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -92,18 +115,23 @@ def split_tab(selected: list[int], documents: pd.DataFrame, actor: str) -> None:
     options = [int(d) for d in members["document_id"]]
     titles = dict(zip(options, members["title"].astype(str), strict=True))
     auto = st.radio(
-        t("graph.split_mode"), ["hand", "auto"], horizontal=True, key="g_split_mode",
-        format_func=lambda m: t(f"graph.split_mode_{m}"),
-    )  # fmt: skip
+        t("graph.split_mode"),
+        ["hand", "auto"],
+        horizontal=True,
+        key="g_split_mode",
+        format_func=lambda m: t(SPLIT_MODE_KEYS[m]),
+    )
     parts: list[list[int]] | None = None
     n_parts: int | None = None
     if auto == "auto":
         n_parts = int(st.number_input(t("graph.n_parts"), min_value=2, max_value=8, value=2, key="g_n_parts"))
     else:
         moved = st.multiselect(
-            t("graph.split_docs"), options, key=f"g_split_docs_{theme_id}",
+            t("graph.split_docs"),
+            options,
+            key=f"g_split_docs_{theme_id}",
             format_func=lambda d: f"#{d} · {titles.get(d, '')[:80]}",
-        )  # fmt: skip
+        )
         parts = [[d for d in options if d not in moved], [int(d) for d in moved]]
     if st.button(t("graph.preview"), key="g_do_preview"):
         try:
@@ -235,12 +263,15 @@ def main() -> None:
 
     left, right = st.columns([1, 2])
     metric = left.selectbox(
-        t("graph.metric"), METRICS, format_func=lambda m: t(f"graph.metric_{m}"), key="g_metric"
+        t("graph.metric"), METRICS, format_func=lambda m: t(METRIC_KEYS[m]), key="g_metric"
     )
     layers = right.multiselect(
-        t("graph.layers"), LAYERS, default=["field", "organization", "scenario"], key="g_layers",
-        format_func=lambda x: t(f"graph.type_{x}"),
-    )  # fmt: skip
+        t("graph.layers"),
+        LAYERS,
+        default=["field", "organization", "scenario"],
+        key="g_layers",
+        format_func=lambda x: t(TYPE_KEYS[x]),
+    )
     selected = [
         int(i)
         for i in widgets.multiselect(
@@ -251,12 +282,16 @@ def main() -> None:
     edges = pd.DataFrame(de.graph(run_id)["edges"], columns=["source", "target", "type", "weight"])
     st.plotly_chart(
         figures_extra.network(
-            shown, edges, metric=metric, title=t("graph.figure"), empty_text=t("common.no_data"),
-            type_names={x: t(f"graph.type_{x}") for x in ("theme", *LAYERS)},
+            shown,
+            edges,
+            metric=metric,
+            title=t("graph.figure"),
+            empty_text=t("common.no_data"),
+            type_names={x: t(TYPE_KEYS[x]) for x in ("theme", *LAYERS)},
             selected=[f"theme:{i}" for i in selected],
         ),
         key="g_network",
-    )  # fmt: skip
+    )
     st.caption(t("graph.stats", nodes=len(shown), edges=len(edges)))
 
     actor = state.analyst()
@@ -265,7 +300,7 @@ def main() -> None:
         st.info(t("graph.viewer"))
     else:
         documents = ds.documents(run_id)
-        tabs = st.tabs([t(f"graph.tab_{x}") for x in ("relabel", "merge", "split", "hide", "move", "link")])
+        tabs = st.tabs([t(key) for key in TAB_KEYS])
         with tabs[0]:
             relabel_tab(selected, labels, actor)
         with tabs[1]:
