@@ -28,9 +28,7 @@ class RequireRole:
     def __init__(self, *roles: Role) -> None:
         self.roles = frozenset(roles or ALL_STAFF)
 
-    def __call__(
-        self, request: Request, db: DbDep, settings: SettingsDep, _: ApiKeyCredentials
-    ) -> Principal:
+    def __call__(self, request: Request, db: DbDep, settings: SettingsDep, _: ApiKeyCredentials) -> Principal:
         principal = authenticate(request, settings)
         if principal is None:
             token = bearer_token(request)
@@ -46,13 +44,15 @@ class RequireRole:
             principal = Principal(actor=key.name, role=Role(key.role))
         if principal.role not in self.roles:
             allowed = ", ".join(sorted(self.roles))
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"the {principal.role} role may not do this ({allowed})")
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, f"the {principal.role} role may not do this ({allowed})"
+            )
         return principal
 
 
 def require_role(*roles: Role) -> RequireRole:
     """``Depends(require_role(Role.ANALYST))``: any of ``roles`` (admins always pass; none = any staff)."""
-    return RequireRole(*(roles + (Role.ADMIN,) if roles else ()))
+    return RequireRole(*((*roles, Role.ADMIN) if roles else ()))
 
 
 ReaderDep = Annotated[Principal, Depends(require_role())]

@@ -17,7 +17,8 @@ from fastapi.staticfiles import StaticFiles
 from api import deps
 from api.errors import install_error_handlers
 from api.pages import STATIC_DIR
-from api.routers import delphi_admin, expert, expert_pages, priorities
+from api.routers import analysis, curation, delphi_admin, expert, expert_pages, jobs, keys, priorities
+from api.routers.analysis_errors import install_analysis_error_handlers
 from api.security import BodySizeLimit, SecurityHeaders
 from foresight.settings import Settings
 
@@ -29,7 +30,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engines.get(settings)  # connect and migrate now, not in the first request
+        jobs.start_jobs(app, settings)
         yield
+        jobs.stop_jobs(app)
         app.state.engines.dispose()
 
     app = FastAPI(
@@ -46,12 +49,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.dependency_overrides[deps.get_settings] = injected_settings
     install_error_handlers(app)
+    install_analysis_error_handlers(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(delphi_admin.router)
     app.include_router(expert.router)
     app.include_router(expert_pages.router)
+    for router in (analysis.router, curation.router, jobs.router, keys.router):
+        app.include_router(router)
     app.include_router(priorities.router)
 
     @app.get("/healthz", tags=["meta"], summary="Liveness")

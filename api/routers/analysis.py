@@ -166,7 +166,9 @@ def scenario_themes(key: str, db: DbDep, _: ReaderDep, run_id: int | None = None
     return themes_for_scenario(db, key, run_id)
 
 
-@router.get("/runs/{run_id}/scenario-orphans", summary="Themes without scenarios and scenarios without themes")
+@router.get(
+    "/runs/{run_id}/scenario-orphans", summary="Themes without scenarios and scenarios without themes"
+)
 def scenario_orphans(run_id: int, db: DbDep, _: ReaderDep) -> dict[str, list[dict[str, Any]]]:
     return orphans(db, run_id)
 

@@ -37,7 +37,9 @@ class DocFilter:
 
     @property
     def active(self) -> bool:
-        return any(v is not None and v != "" for v in (self.language, self.kind, self.year_from, self.year_to))
+        return any(
+            v is not None and v != "" for v in (self.language, self.kind, self.year_from, self.year_to)
+        )
 
 
 def latest_indicator_values(session: Session, theme_ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -94,19 +96,20 @@ def list_run_themes(
     themes = list(session.scalars(stmt.order_by(Theme.number)))
     values = latest_indicator_values(session, [t.id for t in themes])
 
-    def missing_last(value: Any) -> tuple[int, Any]:
-        present = value is not None
-        return (0 if present == descending else 1, value if present else 0)
-
     if sort == "size":
-        themes.sort(key=lambda t: (t.size, -t.number) if descending else (t.size, t.number), reverse=descending)
+        themes.sort(
+            key=lambda t: (t.size, -t.number) if descending else (t.size, t.number), reverse=descending
+        )
     elif sort == "number":
         themes.sort(key=lambda t: t.number, reverse=descending)
     elif sort == "label":
         themes.sort(key=lambda t: (t.label_en or t.label_zh).lower(), reverse=descending)
     elif sort.startswith("indicator:") and sort.partition(":")[2]:
         name = sort.partition(":")[2]
-        themes.sort(key=lambda t: missing_last(values.get(t.id, {}).get(name)), reverse=descending)
+        present = [t for t in themes if isinstance(values.get(t.id, {}).get(name), int | float)]
+        missing = [t for t in themes if t not in present]
+        present.sort(key=lambda t: (values[t.id][name], -t.number), reverse=descending)
+        themes = present + missing
     else:
         raise ValueError(f"unknown sort {sort!r}: use size, number, label or indicator:<name>")
     page = themes[offset : offset + limit]

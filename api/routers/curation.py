@@ -132,7 +132,12 @@ def _apply(
 
 @router.post("/themes/{theme_id}/relabel", summary="Relabel a theme")
 def relabel(
-    theme_id: int, body: RelabelIn, request: Request, db: DbDep, who: AnalystDep, key: IdempotencyHeader = None
+    theme_id: int,
+    body: RelabelIn,
+    request: Request,
+    db: DbDep,
+    who: AnalystDep,
+    key: IdempotencyHeader = None,
 ) -> JSONResponse:
     return _apply(request, db, who, key, body, lambda: curation.relabel(
         db, theme_id, label_en=body.label_en, label_zh=body.label_zh, actor=who.actor, reason=body.reason,
@@ -141,7 +146,9 @@ def relabel(
 
 
 @router.post("/themes/hide", summary="Hide (or show) themes")
-def hide(body: HideIn, request: Request, db: DbDep, who: AnalystDep, key: IdempotencyHeader = None) -> JSONResponse:
+def hide(
+    body: HideIn, request: Request, db: DbDep, who: AnalystDep, key: IdempotencyHeader = None
+) -> JSONResponse:
     return _apply(request, db, who, key, body, lambda: curation.hide(
         db, body.theme_ids, hidden=body.hidden, actor=who.actor, reason=body.reason,
         expected_version=body.versions(),
@@ -158,7 +165,9 @@ def delete(
 
 
 @router.post("/themes/merge", summary="Merge themes into a new one")
-def merge(body: MergeIn, request: Request, db: DbDep, who: AnalystDep, key: IdempotencyHeader = None) -> JSONResponse:
+def merge(
+    body: MergeIn, request: Request, db: DbDep, who: AnalystDep, key: IdempotencyHeader = None
+) -> JSONResponse:
     return _apply(request, db, who, key, body, lambda: curation.merge(
         db, body.theme_ids, label_en=body.label_en, label_zh=body.label_zh, actor=who.actor,
         reason=body.reason, expected_version=body.versions(),

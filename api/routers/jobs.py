@@ -11,7 +11,15 @@ from pydantic import BaseModel, Field
 
 from api.auth_keys import AnalystDep, ReaderDep
 from api.deps import DbDep, SettingsDep
-from foresight.jobs import JobError, JobRunner, create_job, get_job, job_row, mark_interrupted, resolve_data_path
+from foresight.jobs import (
+    JobError,
+    JobRunner,
+    create_job,
+    get_job,
+    job_row,
+    mark_interrupted,
+    resolve_data_path,
+)
 from foresight.settings import Settings
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
@@ -85,7 +93,9 @@ def upload_import(
     with target.open("wb") as out:
         while chunk := file.file.read(1 << 20):
             out.write(chunk)
-    return _start(request, db, "import", {"path": relative, "format": None, "skip_bad_rows": False}, who.actor)
+    return _start(
+        request, db, "import", {"path": relative, "format": None, "skip_bad_rows": False}, who.actor
+    )
 
 
 @router.post("/analysis", status_code=202, summary="Run an analysis of the corpus")

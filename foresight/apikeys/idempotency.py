@@ -35,7 +35,9 @@ def body_hash(body: Any) -> str:
     return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def _stored(session: Session, principal: str, key: str, method: str, path: str, digest: str) -> StoredResponse | None:
+def _stored(
+    session: Session, principal: str, key: str, method: str, path: str, digest: str
+) -> StoredResponse | None:
     row = session.scalar(
         select(IdempotencyKey).where(IdempotencyKey.principal == principal, IdempotencyKey.key == key)
     )

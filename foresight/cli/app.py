@@ -12,6 +12,7 @@ from foresight.cli import (
     docs_cmd,
     graph_cmd,
     ingest_cmd,
+    keys_cmd,
     monitoring_cmd,
     priorities_cmd,
     scenarios_cmd,
@@ -45,3 +46,4 @@ app.add_typer(graph_cmd.curate_app, name="curate")
 app.command("split-preview")(graph_cmd.split_preview)
 app.add_typer(scenarios_cmd.app, name="scenarios")
 app.add_typer(priorities_cmd.app, name="priorities")
+app.add_typer(keys_cmd.app, name="keys")

@@ -93,7 +93,9 @@ def resolve_data_path(settings: Settings, path: str) -> Path:
     return full
 
 
-def run_import(engine: Engine, settings: Settings, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+def run_import(
+    engine: Engine, settings: Settings, params: dict[str, Any], progress: Progress
+) -> dict[str, Any]:
     from foresight.ingest.service import import_file
 
     path = resolve_data_path(settings, str(params["path"]))
@@ -124,7 +126,10 @@ def run_analysis_job(
         label=params.get("label"),
     )
     result = run_analysis(
-        engine, settings, options, on_step=lambda step, done, total: progress({"step": step, "done": done, "total": total})
+        engine,
+        settings,
+        options,
+        on_step=lambda step, done, total: progress({"step": step, "done": done, "total": total}),
     )
     return asdict(result)
 

@@ -165,26 +165,36 @@ def _indicators(session: Session, theme_id: int) -> tuple[dict[str, float | None
     return data, {"as_of": row.as_of.isoformat(), "granularity": row.granularity, "values": shown}
 
 
+#: payload keys of curation operations that name themes (ids) or graph nodes (``theme:<id>``)
+_THEME_KEYS = ("theme_id", "theme_ids", "new_theme_id", "new_theme_ids", "source_id", "target_id")
+_NODE_KEYS = ("source", "target", "node")
+
+
+def _touches(payload: dict[str, Any], theme_id: int) -> bool:
+    ids: list[Any] = []
+    for key in _THEME_KEYS:
+        value = payload.get(key)
+        ids.extend(value if isinstance(value, list) else [value])
+    if theme_id in {i for i in ids if isinstance(i, int)}:
+        return True
+    return f"theme:{theme_id}" in {payload.get(k) for k in _NODE_KEYS}
+
+
 def _curation(session: Session, theme: Theme) -> list[dict[str, Any]]:
+    """The curation operations of the theme's run that name the theme, oldest first."""
     ops = session.scalars(select(CurationOp).where(CurationOp.run_id == theme.run_id).order_by(CurationOp.id))
-    out = []
-    for op in ops:
-        payload = op.payload or {}
-        ids = [payload.get("theme_id"), *(payload.get("theme_ids") or [])]
-        ids += [payload.get("target_theme_id"), payload.get("source_theme_id"), payload.get("into")]
-        if theme.id not in {i for i in ids if isinstance(i, int)}:
-            continue
-        out.append(
-            {
-                "op_id": op.id,
-                "op": op.op,
-                "status": op.status,
-                "actor": op.actor,
-                "reason": op.reason,
-                "created_at": op.created_at.isoformat(),
-            }
-        )
-    return out
+    return [
+        {
+            "op_id": op.id,
+            "op": op.op,
+            "status": op.status,
+            "actor": op.actor,
+            "reason": op.reason,
+            "created_at": op.created_at.isoformat(),
+        }
+        for op in ops
+        if _touches(op.payload or {}, theme.id)
+    ]
 
 
 def _scenarios(session: Session, theme_id: int) -> tuple[str, ...]:

@@ -84,6 +84,10 @@ def seed_survey(db: Session) -> Seeded:
             payload={"theme_id": first.id},
         )
     )
+    third = themes[2]
+    assert third is not None
+    link = {"source": f"theme:{third.id}", "target": "term:battery", "edge_type": "related_to"}
+    db.add(CurationOp(run_id=third.run_id, op="link", actor="analyst", reason="same field", payload=link))
     db.flush()
     experts = build_panel(db, {"academia": 2, "industry": 2})
     survey = create_survey(db, SurveyCreate(title_en="Energy 2040", theme_ids=theme_ids), "tester")

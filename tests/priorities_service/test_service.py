@@ -79,6 +79,8 @@ def test_provenance_points_at_real_documents_and_comments_are_pseudonymous(
     assert comment["pseudonym"] not in names and set(comment) == {"round", "pseudonym", "text"}
     assert [(o["op"], o["reason"]) for o in prov["curation"]] == [("relabel", "clearer label")]
     assert plist.provenance["items"][str(seeded.item_ids[1])]["curation"] == []
+    third = plist.provenance["items"][str(seeded.item_ids[2])]["curation"]
+    assert [(o["op"], o["reason"]) for o in third] == [("link", "same field")]
     entry = plist.entry(str(seeded.item_ids[0]))
     assert entry.theme_id == str(seeded.theme_ids[0]) and set(entry.evidence_ids) == {
         str(d["id"]) for d in docs
@@ -138,3 +140,30 @@ def test_latest_closed_round_per_item_feeds_the_list(db: Session, seeded: Seeded
             assert value == pytest.approx(0.0)
         else:
             assert prov["round"] == 1 and [r["round"] for r in prov["delphi_rounds"]] == [1]
+
+
+def test_field_and_scenario_filters_use_the_themes(db: Session, seeded: Seeded) -> None:
+    from foresight.db.models import Scenario, Theme, ThemeField, ThemeScenario
+
+    a, b, c = (str(i) for i in seeded.item_ids)
+    themes = [db.get(Theme, t) for t in seeded.theme_ids]
+    assert all(t is not None for t in themes)
+    run_id = themes[0].run_id  # type: ignore[union-attr]
+    energy = ThemeField(run_id=run_id, number=0, label_en="Energy", label_zh="能源", size=2)
+    db.add(energy)
+    scenario = Scenario(key="grid", label_en="Grid", tier="major", domain="city")
+    db.add(scenario)
+    db.flush()
+    for theme in themes[:2]:
+        theme.field_id = energy.id  # type: ignore[union-attr]
+    db.add(ThemeScenario(run_id=run_id, theme_id=seeded.theme_ids[1], scenario_id=scenario.id, score=0.9))
+    db.flush()
+    by_field = ListSettings(weights=Weights.of(importance=1), fields=("Energy",))
+    plist = priority_list(build_priority_list(db, seeded.survey_id, by_field, created_by="p", n_boot=10))
+    # within {A, B}: importance 100, 62.5 → normalised 1, 0
+    assert [(e.item_id, e.score) for e in plist.entries] == [(a, pytest.approx(1.0)), (b, pytest.approx(0.0))]
+    assert plist.entries[0].field == "Energy" and plist.n_in_scope == 2
+    by_scenario = ListSettings(weights=Weights.of(importance=1), scenarios=("grid",))
+    plist = priority_list(build_priority_list(db, seeded.survey_id, by_scenario, created_by="p", n_boot=10))
+    assert [e.item_id for e in plist.entries] == [b] and plist.entries[0].scenarios == ("grid",)
+    assert c not in {e.item_id for e in plist.entries}

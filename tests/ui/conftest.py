@@ -52,3 +52,34 @@ def open_app(ui_env: dict[str, Any]) -> Iterator[Callable[..., AppTest]]:
         return at
 
     yield run
+
+
+EDITOR = "Li Wei"
+
+
+@pytest.fixture
+def edit_store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A fresh copy of the fixture store for a test that edits it."""
+    url = f"sqlite:///{(tmp_path_factory.mktemp('ui-edit') / 'foresight.db').as_posix()}"
+    return {"url": url, **build_store(url)}
+
+
+@pytest.fixture
+def edit_app(
+    monkeypatch: pytest.MonkeyPatch, edit_store: dict[str, Any]
+) -> Iterator[Callable[[str], AppTest]]:
+    """``edit_app(page)``: the dashboard on :func:`edit_store` in open mode, edits recorded as
+    :data:`EDITOR`, switched to ``app_pages/<page>.py``."""
+    monkeypatch.setenv("FORESIGHT_DATABASE_URL", edit_store["url"])
+    for name in UI_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(auth.OPEN_ENV, "1")
+
+    def run(page: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+        at.sidebar.text_input(key=state.OPEN_NAME_KEY).input(EDITOR).run()
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    yield run

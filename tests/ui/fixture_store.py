@@ -187,6 +187,50 @@ def _store_run(session: Any, docs: list[Document], *, label: str, previous: int 
     return run.id
 
 
+SURVEY_ANSWERS = ("very_high", "very_high", "high")  # importance per expert
+
+
+def _store_survey(session: Any, theme_ids: list[int]) -> int:
+    """A Delphi survey on two themes: a panel of three, round 1 answered by all and closed."""
+    from foresight.db.models import Expert
+    from foresight.delphi.service.answers import save_answers
+    from foresight.delphi.service.invitations import create_invitations
+    from foresight.delphi.service.rounds import close_current_round, open_next_round
+    from foresight.delphi.service.surveys import SurveyCreate, create_survey
+
+    experts = [
+        Expert(name=f"Expert {k}", stakeholder_group=group, fields=[field], languages=["zh", "en"])
+        for k, (group, field) in enumerate(
+            [("academia", "computing"), ("industry", "computing"), ("government", "engineering")]
+        )
+    ]
+    session.add_all(experts)
+    session.flush()
+    survey = create_survey(
+        session,
+        SurveyCreate(title_en="Computing 2040", title_zh="计算2040", theme_ids=theme_ids, min_group_size=1),
+        "fixture",
+    )
+    issued = create_invitations(session, survey.id, [e.id for e in experts], "fixture")
+    rnd = open_next_round(session, survey.id, "fixture")
+    for invitation, importance in zip(issued, SURVEY_ANSWERS, strict=True):
+        for item_id in rnd.items_asked:
+            answers = {
+                "familiarity": "high",
+                "importance": importance,
+                "realization_technological": "y2031_2035",
+                "realization_social": "y2036_2040",
+                "rd_position": {"position": "on_par", "leading_countries": ["US"]},
+                "constraints": ["technical"],
+                "policy_measures": ["funding"],
+                "reason": None,
+            }
+            save_answers(session, invitation.invitation, rnd.id, item_id, answers, submit=True)
+    session.flush()
+    close_current_round(session, survey.id, "fixture")
+    return int(survey.id)
+
+
 def build_store(url: str) -> dict[str, Any]:
     """Create the store at ``url`` (migrated, fixture corpora, two runs); return ids the tests need."""
     engine = make_engine(url)
@@ -204,6 +248,7 @@ def build_store(url: str) -> dict[str, Any]:
         latest = _store_run(session, docs, label="fixture", previous=first, full=True)
         restricted_title = session.scalar(select(Document.title).where(Document.id == first_patent))
         theme_ids = {t.number: t.id for t in session.scalars(select(Theme).where(Theme.run_id == latest))}
+        survey_id = _store_survey(session, [theme_ids[0], theme_ids[2]])
     engine.dispose()
     return {
         "first_run": first,
@@ -211,4 +256,5 @@ def build_store(url: str) -> dict[str, Any]:
         "restricted_id": first_patent,
         "restricted_title": restricted_title,
         "theme_ids": theme_ids,
+        "survey_id": survey_id,
     }

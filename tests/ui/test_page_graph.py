@@ -3,45 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from foresight.db.models import CurationOp, Theme, ThemeMembership
 from foresight.db.session import make_engine, session_scope
-from tests.ui.conftest import APP, TIMEOUT, UI_ENV
-from tests.ui.fixture_store import build_store
-from ui import auth, state
 
-EditApp = Callable[[], AppTest]
-
-
-@pytest.fixture
-def edit_store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """A fresh store per test: curation changes it."""
-    url = f"sqlite:///{(tmp_path_factory.mktemp('ui-edit') / 'foresight.db').as_posix()}"
-    return {"url": url, **build_store(url)}
-
-
-@pytest.fixture
-def edit_app(monkeypatch: pytest.MonkeyPatch, edit_store: dict[str, Any]) -> Iterator[EditApp]:
-    """The graph page in open mode, edits recorded as ``Li Wei``."""
-    monkeypatch.setenv("FORESIGHT_DATABASE_URL", edit_store["url"])
-    for name in UI_ENV:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv(auth.OPEN_ENV, "1")
-
-    def run() -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-        at.sidebar.text_input(key=state.OPEN_NAME_KEY).input("Li Wei").run()
-        at.switch_page("app_pages/graph.py").run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    yield run
+EditApp = Callable[[str], AppTest]
 
 
 def _db(url: str) -> Any:
@@ -76,7 +47,7 @@ def test_graph_page_renders_read_only(open_app: Callable[..., AppTest]) -> None:
 
 
 def test_relabel_then_undo(edit_app: EditApp, edit_store: dict[str, Any]) -> None:
-    at = edit_app()
+    at = edit_app("graph")
     theme = edit_store["theme_ids"][0]
     _select(at, [theme])
     at.text_input(key=f"g_label_en_{theme}").input("large language models")
@@ -99,7 +70,7 @@ def test_relabel_then_undo(edit_app: EditApp, edit_store: dict[str, Any]) -> Non
 
 
 def test_merge_two_themes(edit_app: EditApp, edit_store: dict[str, Any]) -> None:
-    at = edit_app()
+    at = edit_app("graph")
     a, b = edit_store["theme_ids"][0], edit_store["theme_ids"][1]
     _select(at, [a, b])
     at.text_input(key="g_merge_label").input("learning and language")
@@ -117,7 +88,7 @@ def test_merge_two_themes(edit_app: EditApp, edit_store: dict[str, Any]) -> None
 
 
 def test_split_shows_a_preview_before_confirming(edit_app: EditApp, edit_store: dict[str, Any]) -> None:
-    at = edit_app()
+    at = edit_app("graph")
     theme = edit_store["theme_ids"][1]
     _select(at, [theme])
     assert not [b for b in at.button if b.key == "g_do_split"]
