@@ -329,12 +329,11 @@ def theme_lineage(run_id: int, theme_id: int) -> list[dict[str, Any]]:
 
 
 def curation_history(theme_id: int) -> list[dict[str, Any]]:
-    """Curation edits of a theme (who, when, what, why), newest first.
+    """Curation edits of a theme (when, who, what, status, why), newest first (see
+    :func:`ui.datasource_edit.theme_history`)."""
+    from ui import datasource_edit  # the part that reads the curation log (imports this module)
 
-    EXTENSION POINT: the curation-op store (``CurationOp``) does not exist yet; this returns ``[]`` and the
-    theme page shows its placeholder until it does.
-    """
-    return []
+    return datasource_edit.theme_history(theme_id)
 
 
 # -------------------------------------------------------------------------------------------- alerts

@@ -14,6 +14,7 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from foresight import curation
+from foresight.db.models import Theme
 from foresight.db.session import session_scope
 from foresight.graph.service import GraphOptions, build_run_graph
 from ui import datasource as ds
@@ -94,6 +95,41 @@ def _log(url: str, run_id: int) -> list[dict[str, Any]]:
 def edit_log(run_id: int) -> list[dict[str, Any]]:
     """The run's curation log, oldest first (id, op, status, actor, reason, created_at…)."""
     return _log(ds.database_url(), run_id)
+
+
+def _mentions(payload: Any, theme_id: int) -> bool:
+    """Whether a log payload names the theme (``theme_id``, ``theme_ids``, ``source_id``, ``theme:<id>``…)."""
+    if isinstance(payload, dict):
+        return any(
+            _mentions(value, theme_id)
+            if isinstance(value, dict | list)
+            else ("theme" in key or key in {"source_id", "target_id", "source", "target", "node"})
+            and value in (theme_id, f"theme:{theme_id}")
+            for key, value in payload.items()
+        )
+    if isinstance(payload, list):
+        return any(item in (theme_id, f"theme:{theme_id}") or _mentions(item, theme_id) for item in payload)
+    return False
+
+
+@st.cache_data(ttl=ds.TTL_SECONDS, show_spinner=False)
+def _theme_history(url: str, theme_id: int) -> list[dict[str, Any]]:
+    def work(session: Session) -> list[dict[str, Any]]:
+        theme = session.get(Theme, theme_id)
+        if theme is None:
+            return []
+        return [
+            {key: op[key] for key in ("created_at", "actor", "op", "status", "reason")}
+            for op in reversed(curation.log(session, theme.run_id))
+            if _mentions(op.get("payload") or {}, theme_id)
+        ]
+
+    return list(ds._read(url, work))
+
+
+def theme_history(theme_id: int) -> list[dict[str, Any]]:
+    """Curation edits naming a theme (when, who, what, status, why), newest first."""
+    return _theme_history(ds.database_url(), theme_id)
 
 
 def _edit(work: Callable[[Session], Any]) -> Any:
@@ -210,6 +246,7 @@ def clear_caches() -> None:
     """Forget the cached graph and log (also done by :func:`ui.datasource.clear_caches`)."""
     _graph.clear()
     _log.clear()
+    _theme_history.clear()
 
 
 ds.on_clear(clear_caches)

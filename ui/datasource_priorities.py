@@ -31,7 +31,7 @@ def components() -> tuple[str, ...]:
 
 def presets() -> dict[str, dict[str, float]]:
     """Weight presets by name."""
-    return {name: dict(weights.values) for name, weights in PRESETS.items()}
+    return {name: {str(c): float(w) for c, w in weights.values.items()} for name, weights in PRESETS.items()}
 
 
 def _exports(plist: Any) -> dict[str, bytes]:
@@ -55,7 +55,7 @@ def _list(
             return {}
         survey = session.get(Survey, survey_id)
         settings = ListSettings(
-            weights=Weights(values=dict(weights)),  # type: ignore[arg-type]
+            weights=Weights.model_validate({"values": dict(weights)}),
             preset=preset,
             min_group_size=survey.min_group_size if survey else 5,
         )

@@ -12,7 +12,9 @@ from sqlalchemy import or_, select
 
 from api.auth_keys import AnalystDep, ReaderDep
 from api.deps import DbDep
+from api.routers.analysis_errors import PROBLEM_RESPONSES
 from api.routers.analysis_queries import DocFilter, list_documents_page, list_run_themes
+from api.routers.params import PathId, QueryId, Year
 from foresight.corpus import corpus_stats
 from foresight.curation.history import op_row
 from foresight.db.models import AnalysisRun, CurationOp, LineageEvent, Theme
@@ -23,7 +25,7 @@ from foresight.monitoring.watchlist import create_watch, delete_watch, list_watc
 from foresight.scenarios.service import orphans, scenarios_for_theme, themes_for_scenario
 from foresight.themes.queries import NotFoundError, get_run, list_fields, run_summary, theme_detail
 
-router = APIRouter(prefix="/api/v1", tags=["analysis"])
+router = APIRouter(prefix="/api/v1", tags=["analysis"], responses=PROBLEM_RESPONSES)
 
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0)]
@@ -38,20 +40,20 @@ def runs(db: DbDep, _: ReaderDep, limit: Limit = 50, offset: Offset = 0) -> Page
 
 
 @router.get("/runs/{run_id}", summary="A run: parameters, corpus fingerprint, versions, timings")
-def run(run_id: int, db: DbDep, _: ReaderDep) -> dict[str, Any]:
+def run(run_id: PathId, db: DbDep, _: ReaderDep) -> dict[str, Any]:
     return {**run_summary(get_run(db, run_id)), "fields": list_fields(db, run_id)}
 
 
 @router.get("/runs/{run_id}/themes", summary="Themes of a run, filtered, sorted and paginated")
 def run_themes(
-    run_id: int,
+    run_id: PathId,
     db: DbDep,
     _: ReaderDep,
-    field_id: int | None = None,
+    field_id: QueryId = None,
     language: str | None = None,
     kind: str | None = None,
-    year_from: int | None = None,
-    year_to: int | None = None,
+    year_from: Year = None,
+    year_to: Year = None,
     sort: Annotated[str, Query(description="size, number, label or indicator:<name>")] = "size",
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "desc",
     limit: Limit = 50,
@@ -94,7 +96,7 @@ def _history(db: DbDep, theme: Theme) -> list[dict[str, Any]]:
 
 
 @router.get("/themes/{theme_id}", summary="A theme: keywords, documents, indicators, lineage, history")
-def theme(theme_id: int, db: DbDep, _: ReaderDep) -> dict[str, Any]:
+def theme(theme_id: PathId, db: DbDep, _: ReaderDep) -> dict[str, Any]:
     detail = theme_detail(db, theme_id)
     row = db.get(Theme, theme_id)
     assert row is not None  # theme_detail raised otherwise
@@ -112,7 +114,7 @@ def theme(theme_id: int, db: DbDep, _: ReaderDep) -> dict[str, Any]:
 
 
 @router.get("/themes/{theme_id}/indicators", summary="A theme's indicators with formulas and series")
-def theme_series(theme_id: int, db: DbDep, _: ReaderDep) -> dict[str, Any]:
+def theme_series(theme_id: PathId, db: DbDep, _: ReaderDep) -> dict[str, Any]:
     return theme_indicators(db, theme_id)
 
 
@@ -122,10 +124,10 @@ def documents(
     _: ReaderDep,
     language: str | None = None,
     kind: str | None = None,
-    year_from: int | None = None,
-    year_to: int | None = None,
-    run_id: int | None = None,
-    theme_id: int | None = None,
+    year_from: Year = None,
+    year_to: Year = None,
+    run_id: QueryId = None,
+    theme_id: QueryId = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page:
@@ -140,7 +142,7 @@ def stats(db: DbDep, _: ReaderDep) -> dict[str, Any]:
 
 @router.get("/runs/{run_id}/graph", summary="The run's knowledge graph as node-link JSON")
 def graph(
-    run_id: int,
+    run_id: PathId,
     db: DbDep,
     _: ReaderDep,
     node: Annotated[str | None, Query(description="e.g. theme:12; with radius, its neighbourhood")] = None,
@@ -157,19 +159,19 @@ def graph(
 
 
 @router.get("/themes/{theme_id}/scenarios", summary="Scenarios a theme serves")
-def theme_scenarios(theme_id: int, db: DbDep, _: ReaderDep) -> list[dict[str, Any]]:
+def theme_scenarios(theme_id: PathId, db: DbDep, _: ReaderDep) -> list[dict[str, Any]]:
     return scenarios_for_theme(db, theme_id)
 
 
 @router.get("/scenarios/{key}/themes", summary="Themes of a run that serve a scenario")
-def scenario_themes(key: str, db: DbDep, _: ReaderDep, run_id: int | None = None) -> list[dict[str, Any]]:
+def scenario_themes(key: str, db: DbDep, _: ReaderDep, run_id: QueryId = None) -> list[dict[str, Any]]:
     return themes_for_scenario(db, key, run_id)
 
 
 @router.get(
     "/runs/{run_id}/scenario-orphans", summary="Themes without scenarios and scenarios without themes"
 )
-def scenario_orphans(run_id: int, db: DbDep, _: ReaderDep) -> dict[str, list[dict[str, Any]]]:
+def scenario_orphans(run_id: PathId, db: DbDep, _: ReaderDep) -> dict[str, list[dict[str, Any]]]:
     return orphans(db, run_id)
 
 
@@ -195,11 +197,11 @@ def add_watch(body: WatchIn, db: DbDep, who: AnalystDep) -> dict[str, Any]:
 
 
 @router.delete("/watchlist/{watch_id}", status_code=204, summary="Stop a watch (analyst)")
-def remove_watch(watch_id: int, db: DbDep, _: AnalystDep) -> None:
+def remove_watch(watch_id: PathId, db: DbDep, _: AnalystDep) -> None:
     delete_watch(db, watch_id)
     db.commit()
 
 
 @router.get("/runs/{run_id}/alerts", summary="Alerts of a run, watched ones first")
-def alerts(run_id: int, db: DbDep, _: ReaderDep) -> list[dict[str, Any]]:
+def alerts(run_id: PathId, db: DbDep, _: ReaderDep) -> list[dict[str, Any]]:
     return list_alerts(db, run_id)

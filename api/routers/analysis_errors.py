@@ -10,6 +10,16 @@ from foresight.apikeys import ApiKeyError
 from foresight.curation import ConflictError, CurationError, UnknownIdError
 from foresight.themes.queries import NotFoundError
 
+_PROBLEM = {"content": {"application/problem+json": {"schema": {"type": "object"}}}}
+#: Statuses every analysis-API route may answer (documented in OpenAPI), beside its success status.
+PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
+    401: {"description": "No valid API key", **_PROBLEM},
+    403: {"description": "The key's role may not do this", **_PROBLEM},
+    404: {"description": "Not found", **_PROBLEM},
+    409: {"description": "Stale expected_version; `current` holds the current state", **_PROBLEM},
+    422: {"description": "Invalid request", **_PROBLEM},
+}
+
 
 def conflict_body(exc: ConflictError) -> dict[str, object]:
     """A 409 problem carrying ``current``: the state the client should refresh to before retrying."""

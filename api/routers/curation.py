@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -19,18 +19,20 @@ from sqlalchemy.orm import Session
 from api.auth_keys import AnalystDep, ReaderDep
 from api.deps import DbDep, Principal
 from api.errors import problem
+from api.routers.analysis_errors import PROBLEM_RESPONSES
+from api.routers.params import BodyId, PathId
 from foresight import curation
 from foresight.apikeys.idempotency import IdempotencyMismatch, run_once
 from foresight.curation import OpResult
 
-router = APIRouter(prefix="/api/v1", tags=["curation"])
+router = APIRouter(prefix="/api/v1", tags=["curation"], responses=PROBLEM_RESPONSES)
 
 IdempotencyHeader = Annotated[
     str | None,
     Header(alias="Idempotency-Key", max_length=255, description="Retry-safe key of this request"),
 ]
-Versions = int | dict[str, int] | None
-NodeRef = int | str
+Versions = int | dict[int, int] | None
+NodeRef = BodyId | Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class Why(BaseModel):
@@ -42,7 +44,7 @@ class Versioned(Why):
 
     def versions(self) -> int | dict[int, int] | None:
         v = self.expected_version
-        return {int(k): int(n) for k, n in v.items()} if isinstance(v, dict) else v
+        return dict(v) if isinstance(v, dict) else v
 
 
 class RelabelIn(Versioned):
@@ -51,7 +53,7 @@ class RelabelIn(Versioned):
 
 
 class ThemesIn(Versioned):
-    theme_ids: list[int] = Field(min_length=1, max_length=1000)
+    theme_ids: list[BodyId] = Field(min_length=1, max_length=1000)
 
 
 class HideIn(ThemesIn):
@@ -64,14 +66,14 @@ class MergeIn(ThemesIn):
 
 
 class SplitIn(Versioned):
-    parts: list[list[int]] | None = None
+    parts: list[list[BodyId]] | None = Field(default=None, max_length=50)
     n_parts: int | None = Field(default=None, ge=2, le=50)
-    seed: int = 0
+    seed: int = Field(default=0, ge=0, le=2**32 - 1)
 
 
 class MoveIn(Versioned):
-    documents: list[int] = Field(min_length=1, max_length=100_000)
-    target_id: int
+    documents: list[BodyId] = Field(min_length=1, max_length=100_000)
+    target_id: BodyId
 
 
 class EdgeIn(Why):
@@ -95,7 +97,7 @@ class FlagIn(Why):
 
 
 class HistoryIn(Why):
-    op_id: int | None = None
+    op_id: BodyId | None = None
 
 
 def begin_write(db: Session) -> None:
@@ -132,7 +134,7 @@ def _apply(
 
 @router.post("/themes/{theme_id}/relabel", summary="Relabel a theme")
 def relabel(
-    theme_id: int,
+    theme_id: PathId,
     body: RelabelIn,
     request: Request,
     db: DbDep,
@@ -176,7 +178,12 @@ def merge(
 
 @router.post("/themes/{theme_id}/split", summary="Split a theme (hand-assigned parts or re-clustering)")
 def split(
-    theme_id: int, body: SplitIn, request: Request, db: DbDep, who: AnalystDep, key: IdempotencyHeader = None
+    theme_id: PathId,
+    body: SplitIn,
+    request: Request,
+    db: DbDep,
+    who: AnalystDep,
+    key: IdempotencyHeader = None,
 ) -> JSONResponse:
     return _apply(request, db, who, key, body, lambda: curation.split(
         db, theme_id, body.parts, n_parts=body.n_parts, seed=body.seed, actor=who.actor,
@@ -186,7 +193,12 @@ def split(
 
 @router.post("/themes/{theme_id}/move-documents", summary="Move documents to another theme")
 def move_documents(
-    theme_id: int, body: MoveIn, request: Request, db: DbDep, who: AnalystDep, key: IdempotencyHeader = None
+    theme_id: PathId,
+    body: MoveIn,
+    request: Request,
+    db: DbDep,
+    who: AnalystDep,
+    key: IdempotencyHeader = None,
 ) -> JSONResponse:
     return _apply(request, db, who, key, body, lambda: curation.move_documents(
         db, body.documents, theme_id, body.target_id, actor=who.actor, reason=body.reason,
@@ -196,7 +208,7 @@ def move_documents(
 
 @router.post("/runs/{run_id}/links", summary="Add an edge to the run's graph")
 def link(
-    run_id: int, body: LinkIn, request: Request, db: DbDep, who: AnalystDep, key: IdempotencyHeader = None
+    run_id: PathId, body: LinkIn, request: Request, db: DbDep, who: AnalystDep, key: IdempotencyHeader = None
 ) -> JSONResponse:
     return _apply(request, db, who, key, body, lambda: curation.link(
         db, body.source, body.target, body.edge_type, weight=body.weight, actor=who.actor,
@@ -206,7 +218,7 @@ def link(
 
 @router.post("/runs/{run_id}/unlink", summary="Remove (or suppress) an edge of the run's graph")
 def unlink(
-    run_id: int, body: EdgeIn, request: Request, db: DbDep, who: AnalystDep, key: IdempotencyHeader = None
+    run_id: PathId, body: EdgeIn, request: Request, db: DbDep, who: AnalystDep, key: IdempotencyHeader = None
 ) -> JSONResponse:
     return _apply(request, db, who, key, body, lambda: curation.unlink(
         db, body.source, body.target, body.edge_type, actor=who.actor, reason=body.reason, run_id=run_id,
@@ -215,7 +227,7 @@ def unlink(
 
 @router.post("/runs/{run_id}/annotations", summary="Attach a note to a theme or node")
 def annotate(
-    run_id: int, body: NoteIn, request: Request, db: DbDep, who: AnalystDep, key: IdempotencyHeader = None
+    run_id: PathId, body: NoteIn, request: Request, db: DbDep, who: AnalystDep, key: IdempotencyHeader = None
 ) -> JSONResponse:
     return _apply(request, db, who, key, body, lambda: curation.annotate(
         db, body.target, body.note, actor=who.actor, reason=body.reason, run_id=run_id,
@@ -224,7 +236,7 @@ def annotate(
 
 @router.post("/runs/{run_id}/flags", summary="Flag a theme or node as wrong (or withdraw the flag)")
 def flag(
-    run_id: int, body: FlagIn, request: Request, db: DbDep, who: AnalystDep, key: IdempotencyHeader = None
+    run_id: PathId, body: FlagIn, request: Request, db: DbDep, who: AnalystDep, key: IdempotencyHeader = None
 ) -> JSONResponse:
     return _apply(request, db, who, key, body, lambda: curation.flag(
         db, body.target, reason=body.reason, flagged=body.flagged, actor=who.actor, run_id=run_id,
@@ -233,7 +245,12 @@ def flag(
 
 @router.post("/runs/{run_id}/undo", summary="Undo an operation (default: the latest in effect)")
 def undo(
-    run_id: int, body: HistoryIn, request: Request, db: DbDep, who: AnalystDep, key: IdempotencyHeader = None
+    run_id: PathId,
+    body: HistoryIn,
+    request: Request,
+    db: DbDep,
+    who: AnalystDep,
+    key: IdempotencyHeader = None,
 ) -> JSONResponse:
     return _apply(request, db, who, key, body, lambda: curation.undo(
         db, body.op_id, run_id=run_id, actor=who.actor, reason=body.reason,
@@ -242,7 +259,12 @@ def undo(
 
 @router.post("/runs/{run_id}/redo", summary="Redo an undone operation (default: the latest undone)")
 def redo(
-    run_id: int, body: HistoryIn, request: Request, db: DbDep, who: AnalystDep, key: IdempotencyHeader = None
+    run_id: PathId,
+    body: HistoryIn,
+    request: Request,
+    db: DbDep,
+    who: AnalystDep,
+    key: IdempotencyHeader = None,
 ) -> JSONResponse:
     return _apply(request, db, who, key, body, lambda: curation.redo(
         db, body.op_id, run_id=run_id, actor=who.actor, reason=body.reason,
@@ -250,5 +272,7 @@ def redo(
 
 
 @router.get("/runs/{run_id}/curation-log", summary="The run's curation log, oldest first")
-def curation_log(run_id: int, db: DbDep, _: ReaderDep, limit: int | None = None) -> list[dict[str, Any]]:
+def curation_log(
+    run_id: PathId, db: DbDep, _: ReaderDep, limit: Annotated[int | None, Query(ge=1, le=100_000)] = None
+) -> list[dict[str, Any]]:
     return curation.log(db, run_id, limit=limit)

@@ -11,6 +11,8 @@ from pydantic import BaseModel, Field
 
 from api.auth_keys import AnalystDep, ReaderDep
 from api.deps import DbDep, SettingsDep
+from api.routers.analysis_errors import PROBLEM_RESPONSES
+from api.routers.params import PathId
 from foresight.jobs import (
     JobError,
     JobRunner,
@@ -22,7 +24,7 @@ from foresight.jobs import (
 )
 from foresight.settings import Settings
 
-router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
+router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], responses=PROBLEM_RESPONSES)
 
 
 def start_jobs(app: FastAPI, settings: Settings) -> None:
@@ -51,8 +53,8 @@ class AnalysisIn(BaseModel):
     kinds: list[str] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=list)
     representation: str = Field(default="auto", pattern="^(auto|neural|lexical|fused)$")
-    min_cluster_size: int | None = Field(default=None, ge=2)
-    seed: int = 42
+    min_cluster_size: int | None = Field(default=None, ge=2, le=100_000)
+    seed: int = Field(default=42, ge=0, le=2**32 - 1)
 
 
 def _start(request: Request, db: DbDep, kind: str, params: dict[str, Any], actor: str) -> dict[str, Any]:
@@ -104,5 +106,8 @@ def start_analysis(body: AnalysisIn, request: Request, db: DbDep, who: AnalystDe
 
 
 @router.get("/{job_id}", summary="A job's status, progress, result or error")
-def job(job_id: int, db: DbDep, _: ReaderDep) -> dict[str, Any]:
-    return job_row(get_job(db, job_id))
+def job(job_id: PathId, request: Request, db: DbDep, _: ReaderDep) -> dict[str, Any]:
+    row = job_row(get_job(db, job_id))
+    runner: JobRunner | None = getattr(request.app.state, "jobs", None)
+    live = runner.live_progress(job_id) if runner is not None and row["status"] == "running" else None
+    return {**row, "progress": live} if live is not None else row

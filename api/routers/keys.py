@@ -9,9 +9,10 @@ from pydantic import BaseModel, Field
 
 from api.auth_keys import AdminDep
 from api.deps import DbDep
+from api.routers.analysis_errors import PROBLEM_RESPONSES
 from foresight.apikeys import create_key, key_row, list_keys, revoke_key
 
-router = APIRouter(prefix="/api/v1/keys", tags=["keys"])
+router = APIRouter(prefix="/api/v1/keys", tags=["keys"], responses=PROBLEM_RESPONSES)
 
 
 class KeyIn(BaseModel):

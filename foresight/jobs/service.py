@@ -145,7 +145,16 @@ class JobRunner:
         self.settings = settings
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="foresight-job")
         self._futures: dict[int, Future[None]] = {}
+        self._live: dict[int, dict[str, Any]] = {}
         self._lock = threading.Lock()
+        # SQLite has one writer: a progress write would wait for the job's own open transaction
+        self._persist_progress = engine.dialect.name != "sqlite"
+
+    def live_progress(self, job_id: int) -> dict[str, Any] | None:
+        """The latest progress of a job running in this process (fresher than the stored one)."""
+        with self._lock:
+            state = self._live.get(job_id)
+            return dict(state) if state is not None else None
 
     def submit(self, job_id: int, kind: str) -> Future[None]:
         future = self._pool.submit(self._run, job_id, WORKERS[kind])
@@ -174,8 +183,10 @@ class JobRunner:
 
         def progress(state: dict[str, Any]) -> None:
             nonlocal last
+            with self._lock:
+                self._live[job_id] = dict(state)
             now = time.monotonic()
-            if now - last >= 0.5:  # at most two progress writes a second
+            if self._persist_progress and now - last >= 0.5:  # at most two writes a second
                 last = now
                 self._set(job_id, progress=state)
 
@@ -183,6 +194,14 @@ class JobRunner:
             result = worker(self.engine, self.settings, params, progress)
         except Exception as exc:  # the job fails, the pool lives on
             log.exception("job %s failed", job_id)
-            self._set(job_id, status="failed", error=f"{type(exc).__name__}: {exc}", finished_at=utcnow())
-            return
-        self._set(job_id, status="succeeded", result=result, progress={"done": True}, finished_at=utcnow())
+            self._set(
+                job_id, status="failed", error=f"{type(exc).__name__}: {exc}", finished_at=utcnow(),
+                progress=self.live_progress(job_id) or {},
+            )  # fmt: skip
+        else:
+            self._set(
+                job_id, status="succeeded", result=result, progress={"done": True}, finished_at=utcnow()
+            )
+        finally:
+            with self._lock:
+                self._live.pop(job_id, None)

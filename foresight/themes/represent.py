@@ -27,10 +27,12 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import CountVectorizer
 
-from foresight.text import STOPWORDS, STOPWORDS_EN, has_han, tokenize
+from foresight.text import STOPWORDS, has_han, tokenize
 
 _CONTENT = re.compile(r"[^\W_]")
 _NUMBER = re.compile(r"^[\d.,\-+%]+$")
+#: A word as ``foresight.text.tokenize`` reads it, or one punctuation character.
+_RAW = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|[^\w\s]")
 _CLAUSE = re.compile(r"[.,;:!?()\[\]{}\"“”‘’。，；：！？（）、《》【】|/]+")
 
 
@@ -46,29 +48,35 @@ def phrases(text: str, language: str) -> Iterator[list[str]]:
     text : str
         A document.
     language : str
-        Its language (``"zh"``, ``"en"``, ...); Han text is segmented with jieba whatever it says.
+        Its language (``"zh"``, ``"en"``, ...); text with Han characters is segmented with jieba whatever
+        it says.
 
     Yields
     ------
     list of str
-        Words of one run (a clause for Chinese; a stretch between punctuation and stop words otherwise).
+        Words of one run: content words (as ``foresight.text.tokenize`` keeps them) with no punctuation
+        and no dropped word (stop word, number ...) between them.
     """
-    for clause in _CLAUSE.split(text):
-        if not clause.strip():
-            continue
-        if language == "zh" or has_han(clause):
-            yield from _han_runs(clause)
-            continue
-        run: list[str] = []
-        for raw in clause.split():
-            if raw.lower() in STOPWORDS_EN:
-                if run:
-                    yield from _nonempty(tokenize(" ".join(run), "en"))
-                    run = []
-            else:
-                run.append(raw)
-        if run:
-            yield from _nonempty(tokenize(" ".join(run), "en"))
+    if language == "zh" or has_han(text):
+        for clause in _CLAUSE.split(text):
+            if clause.strip():
+                yield from _han_runs(clause)
+        return
+    kept = tokenize(text, language)
+    position = 0
+    run: list[str] = []
+    # Walk the raw word stream (same word pattern as the tokenizer, plus punctuation) and cut wherever
+    # it holds something the tokenizer dropped.
+    for match in _RAW.finditer(text.lower()):
+        token = match.group()
+        if position < len(kept) and token == kept[position]:
+            run.append(token)
+            position += 1
+        elif run:
+            yield run
+            run = []
+    if run:
+        yield run
 
 
 def _han_runs(clause: str) -> Iterator[list[str]]:
@@ -91,11 +99,6 @@ def _jieba() -> Any:
 
     jieba.setLogLevel(logging.WARNING)
     return jieba
-
-
-def _nonempty(words: list[str]) -> Iterator[list[str]]:
-    if words:
-        yield words
 
 
 def document_terms(text: str, language: str, ngram_range: tuple[int, int] = (1, 2)) -> list[str]:
@@ -121,10 +124,14 @@ def document_terms(text: str, language: str, ngram_range: tuple[int, int] = (1, 
     ['message', 'passing', 'message passing']
     """
     low, high = ngram_range
+    han = language == "zh" or has_han(text)
     terms: list[str] = []
     for words in phrases(text, language):
         for n in range(low, high + 1):
             for i in range(len(words) - n + 1):
+                if not han:
+                    terms.append(" ".join(words[i : i + n]))
+                    continue
                 gram = words[i]
                 for w in words[i + 1 : i + n]:
                     gram = _han_join(gram, w)

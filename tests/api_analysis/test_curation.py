@@ -40,9 +40,13 @@ def test_reason_is_required(client: TestClient, keys: Keys, store: Store) -> Non
 def test_stale_version_gets_409_with_current_state(client: TestClient, keys: Keys, store: Store) -> None:
     theme = store.theme_ids[1]
     url = f"/api/v1/themes/{theme}/relabel"
-    ok = client.post(url, json={"label_en": "A", "reason": "r", "expected_version": 1}, headers=bearer(keys.analyst))
+    ok = client.post(
+        url, json={"label_en": "A", "reason": "r", "expected_version": 1}, headers=bearer(keys.analyst)
+    )
     assert ok.status_code == 200
-    r = client.post(url, json={"label_en": "B", "reason": "r", "expected_version": 1}, headers=bearer(keys.analyst2))
+    r = client.post(
+        url, json={"label_en": "B", "reason": "r", "expected_version": 1}, headers=bearer(keys.analyst2)
+    )
     assert r.status_code == 409
     assert r.headers["content-type"] == "application/problem+json"
     problem = r.json()
@@ -57,9 +61,13 @@ def test_hide_several_themes_with_version_map(client: TestClient, keys: Keys, st
     assert r.status_code == 200, r.text
     page = client.get(f"/api/v1/runs/{store.run_id}/themes", headers=bearer(keys.planner)).json()
     assert [t["id"] for t in page["items"]] == [store.theme_ids[2]]
-    undo = client.post(f"/api/v1/runs/{store.run_id}/undo", json={"reason": "oops"}, headers=bearer(keys.analyst))
+    undo = client.post(
+        f"/api/v1/runs/{store.run_id}/undo", json={"reason": "oops"}, headers=bearer(keys.analyst)
+    )
     assert undo.status_code == 200, undo.text
-    assert client.get(f"/api/v1/runs/{store.run_id}/themes", headers=bearer(keys.planner)).json()["total"] == 3
+    assert (
+        client.get(f"/api/v1/runs/{store.run_id}/themes", headers=bearer(keys.planner)).json()["total"] == 3
+    )
     assert client.post("/api/v1/themes/hide", json=body, headers=bearer(keys.analyst)).status_code == 409
 
 
@@ -109,5 +117,7 @@ def test_unknown_theme_and_bad_request(client: TestClient, keys: Keys, store: St
     h = bearer(keys.analyst)
     r = client.post("/api/v1/themes/999999/relabel", json={"label_en": "X", "reason": "r"}, headers=h)
     assert r.status_code == 404
-    r = client.post("/api/v1/themes/merge", json={"theme_ids": [store.theme_ids[0]] * 2, "reason": "r"}, headers=h)
+    r = client.post(
+        "/api/v1/themes/merge", json={"theme_ids": [store.theme_ids[0]] * 2, "reason": "r"}, headers=h
+    )
     assert r.status_code == 422 and "itself" in r.json()["detail"]

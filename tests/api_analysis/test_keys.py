@@ -45,7 +45,12 @@ def test_expert_invitation_token_gives_no_access(client: TestClient, keys: Keys)
     token = setup.token(0)
     assert client.get("/api/expert/round", headers=bearer(token)).status_code != 401  # valid for experts
     assert client.get("/api/v1/runs", headers=bearer(token)).status_code == 401
-    assert client.post("/api/v1/watchlist", json={"kind": "keyword", "target": "x"}, headers=bearer(token)).status_code == 401
+    assert (
+        client.post(
+            "/api/v1/watchlist", json={"kind": "keyword", "target": "x"}, headers=bearer(token)
+        ).status_code
+        == 401
+    )
 
 
 def test_planner_reads_but_may_not_write(client: TestClient, keys: Keys, store: Store) -> None:

@@ -25,7 +25,9 @@ def test_themes_sorted_by_size_and_indicator(client: TestClient, keys: Keys, sto
     by_escore = client.get(url, params={"sort": "indicator:escore"}, headers=h).json()["items"]
     assert [t["label_en"] for t in by_escore] == ["Fraud detection", "Language models", "Robotics"]
     assert by_escore[0]["indicators"]["escore"] == 0.9 and by_escore[2]["indicators"] == {}
-    ascending = client.get(url, params={"sort": "indicator:escore", "order": "asc"}, headers=h).json()["items"]
+    ascending = client.get(url, params={"sort": "indicator:escore", "order": "asc"}, headers=h).json()[
+        "items"
+    ]
     assert [t["label_en"] for t in ascending] == ["Language models", "Fraud detection", "Robotics"]
     r = client.get(url, params={"sort": "colour"}, headers=h)
     assert r.status_code == 422 and "unknown sort" in r.json()["detail"]
@@ -68,7 +70,9 @@ def test_documents_hide_restricted_text(client: TestClient, keys: Keys, store: S
     page = client.get("/api/v1/documents", params={"limit": 5}, headers=h).json()
     assert page["total"] == 40 and len(page["items"]) == 5
     first = page["items"][0]
-    assert first["id"] == store.restricted_id and first["title"] == "[restricted]" and first["abstract"] is None
+    assert (
+        first["id"] == store.restricted_id and first["title"] == "[restricted]" and first["abstract"] is None
+    )
     assert page["items"][1]["abstract"]
     theme_docs = client.get("/api/v1/documents", params={"theme_id": store.theme_ids[2]}, headers=h).json()
     assert theme_docs["total"] == 8 and {d["language"] for d in theme_docs["items"]} == {"zh"}
@@ -83,8 +87,8 @@ def test_graph_whole_and_neighbourhood(client: TestClient, keys: Keys, store: St
     near = client.get(url, params={"node": node, "radius": 1}, headers=h).json()
     near_ids = {n["id"] for n in near["nodes"]}
     assert node in near_ids and near_ids <= ids
-    expected = {node} | {l["target"] for l in whole["links"] if l["source"] == node}
-    expected |= {l["source"] for l in whole["links"] if l["target"] == node}
+    expected = {node} | {e["target"] for e in whole["links"] if e["source"] == node}
+    expected |= {e["source"] for e in whole["links"] if e["target"] == node}
     assert near_ids == expected
     only = client.get(url, params={"node": node, "radius": 0}, headers=h).json()
     assert [n["id"] for n in only["nodes"]] == [node]
@@ -93,7 +97,10 @@ def test_graph_whole_and_neighbourhood(client: TestClient, keys: Keys, store: St
 
 def test_watchlist_and_alerts(client: TestClient, keys: Keys, store: Store) -> None:
     a, p = bearer(keys.analyst), bearer(keys.planner)
-    assert client.post("/api/v1/watchlist", json={"kind": "keyword", "target": "fraud"}, headers=p).status_code == 403
+    assert (
+        client.post("/api/v1/watchlist", json={"kind": "keyword", "target": "fraud"}, headers=p).status_code
+        == 403
+    )
     r = client.post("/api/v1/watchlist", json={"kind": "keyword", "target": "fraud", "label": "F"}, headers=a)
     assert r.status_code == 201, r.text
     watch = r.json()

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from foresight.db.models import Invitation, Survey
+from foresight.db.models import Invitation, Round, Survey
 from foresight.db.session import make_engine, session_scope
 
 OpenApp = Callable[..., AppTest]
@@ -55,3 +55,14 @@ def test_create_survey_and_invite(edit_app: Callable[[str], AppTest], edit_store
     assert not [d for d in at.dataframe if "link" in d.value.columns]
     with session_scope(make_engine(edit_store["url"])) as session:
         assert len(session.scalars(select(Invitation).where(Invitation.survey_id == new_id)).all()) == 1
+    at.button(key="d_open").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with session_scope(make_engine(edit_store["url"])) as session:
+        rounds = session.scalars(select(Round).where(Round.survey_id == new_id)).all()
+        assert [(r.number, r.status) for r in rounds] == [(1, "open")]
+    assert at.button(key="d_open").disabled and not at.button(key="d_close").disabled
+    at.button(key="d_close").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with session_scope(make_engine(edit_store["url"])) as session:
+        rounds = session.scalars(select(Round).where(Round.survey_id == new_id)).all()
+        assert [(r.number, r.status) for r in rounds] == [(1, "closed")]

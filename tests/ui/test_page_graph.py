@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from foresight.db.models import CurationOp, Theme, ThemeMembership
 from foresight.db.session import make_engine, session_scope
+from ui import datasource as ds
+from ui import state
 
 EditApp = Callable[[str], AppTest]
 
@@ -60,6 +63,9 @@ def test_relabel_then_undo(edit_app: EditApp, edit_store: dict[str, Any]) -> Non
     with _db(edit_store["url"]) as session:
         assert session.get(Theme, theme).label_en == "large language models"
     assert _ops(edit_store["url"]) == [("relabel", "Li Wei", "clearer name")]
+    ds.clear_caches()
+    history = ds.curation_history(theme)  # what the theme page's detail shows
+    assert [(h["op"], h["actor"], h["reason"]) for h in history] == [("relabel", "Li Wei", "clearer name")]
     assert any("recorded" in s.value for s in at.success)
     at.text_input(key="g_reason_history").input("changed my mind")
     at.button(key="g_undo").click().run()
@@ -108,3 +114,44 @@ def test_split_shows_a_preview_before_confirming(edit_app: EditApp, edit_store: 
         parts = session.scalars(select(Theme).where(Theme.origin == "split")).all()
         assert sorted(p.size for p in parts) == [5, 15]
     assert _ops(edit_store["url"])[0] == ("split", "Li Wei", "two topics")
+
+
+def test_move_documents_then_hide(edit_app: EditApp, edit_store: dict[str, Any]) -> None:
+    at = edit_app("graph")
+    source, target = edit_store["theme_ids"][0], edit_store["theme_ids"][1]
+    _select(at, [source])
+    docs = at.multiselect(key=f"g_move_docs_{source}")
+    moved = [int(d) for d in list(docs.options)[:2]]
+    docs.set_value(moved)
+    at.selectbox(key="g_move_to").set_value(target)
+    at.text_input(key="g_reason_move").input("belong to learning")
+    at.button(key="g_do_move").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with _db(edit_store["url"]) as session:
+        themes = session.scalars(
+            select(ThemeMembership.theme_id).where(
+                ThemeMembership.run_id == edit_store["latest_run"], ThemeMembership.document_id.in_(moved)
+            )
+        ).all()
+        assert set(themes) == {target}
+    _select(at, [target])
+    at.text_input(key="g_reason_hide").input("not a technology")
+    at.button(key="g_do_hide").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with _db(edit_store["url"]) as session:
+        assert session.get(Theme, target).hidden
+    assert [op for op, _, _ in _ops(edit_store["url"])] == ["move_documents", "hide"]
+
+
+@pytest.mark.parametrize("page", ["graph", "emergence", "delphi", "priorities"])
+def test_pages_speak_chinese(edit_app: EditApp, page: str) -> None:
+    at = edit_app(page)
+    at.sidebar.radio(key=state.LANG_KEY).set_value("zh").run()
+    assert not at.exception, [e.value for e in at.exception]
+    titles = {
+        "graph": "知识图谱",
+        "emergence": "涌现与监测预警",
+        "delphi": "德尔菲调查",
+        "priorities": "关键技术清单",
+    }
+    assert [t.value for t in at.title] == [titles[page]]

@@ -38,10 +38,11 @@ def test_custom_weights_use_the_sliders(open_app: OpenApp) -> None:
     sliders = [s for s in at.slider if s.key and s.key.startswith("p_w_custom_")]
     assert sliders and not any(s.disabled for s in sliders)
     for slider in sliders:
-        slider.set_value(0.0)
+        slider.set_value(1.0 if str(slider.key).endswith("_burst") else 0.0)
     at.run()
-    assert any("positive weight" in w.value for w in at.warning)
-    next(s for s in sliders if s.key.endswith("_burst")).set_value(1.0).run()
     assert not at.exception, [e.value for e in at.exception]
     ranked = _frame(at, "rank_low")
     assert ranked["label"].iloc[0] == "language models"  # the only theme with a burst
+    assert ranked["score"].iloc[0] > ranked["score"].iloc[1]
+    at.slider(key="p_w_custom_burst").set_value(0.0).run()
+    assert any("positive weight" in w.value for w in at.warning)

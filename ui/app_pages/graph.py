@@ -229,11 +229,11 @@ def link_tab(nodes: pd.DataFrame, run_id: int, actor: str) -> None:
 def history(run_id: int, actor: str | None) -> None:
     st.subheader(t("graph.log"))
     if actor:
-        reason = st.text_input(t("graph.reason"), key="g_reason_history")
+        reason = st.text_input(t("graph.reason"), key="g_reason_history").strip()
         left, right, _ = st.columns([1, 1, 4])
-        if left.button(t("graph.undo"), key="g_undo", icon=":material/undo:"):
+        if left.button(t("graph.undo"), key="g_undo", icon=":material/undo:") and not needs_reason(reason):
             edit_result(lambda: de.undo(run_id, actor=actor, reason=reason), "graph.done")
-        if right.button(t("graph.redo"), key="g_redo", icon=":material/redo:"):
+        if right.button(t("graph.redo"), key="g_redo", icon=":material/redo:") and not needs_reason(reason):
             edit_result(lambda: de.redo(run_id, actor=actor, reason=reason), "graph.done")
     log = de.edit_log(run_id)
     if not log:
