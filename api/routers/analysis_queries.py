@@ -48,18 +48,18 @@ def latest_indicator_values(session: Session, theme_ids: list[int]) -> dict[int,
     if not theme_ids:
         return out
     stmt = (
-        select(ThemeIndicators)
+        select(ThemeIndicators.theme_id, ThemeIndicators.indicators, ThemeIndicators.composite)
         .where(ThemeIndicators.theme_id.in_(theme_ids))
         .order_by(ThemeIndicators.theme_id, ThemeIndicators.as_of.desc(), ThemeIndicators.computed_at.desc())
     )
-    for ind in session.scalars(stmt):
-        if ind.theme_id in out:
+    for theme_id, indicators, composite in session.execute(stmt):
+        if theme_id in out:
             continue
-        values = (ind.indicators or {}).get("values") or {}
+        values = (indicators or {}).get("values") or {}
         row = {name: (v or {}).get("value") if isinstance(v, dict) else v for name, v in values.items()}
-        if ind.composite is not None:
-            row.setdefault("composite", ind.composite)
-        out[ind.theme_id] = row
+        if composite is not None:
+            row.setdefault("composite", composite)
+        out[theme_id] = row
     return out
 
 
@@ -81,7 +81,9 @@ def list_run_themes(
     Raises ``ValueError`` for any other sort key.
     """
     run = get_run(session, run_id)
-    stmt = select(Theme).where(Theme.run_id == run.id)
+    stmt = select(Theme.id, Theme.number, Theme.size, Theme.label_en, Theme.label_zh).where(
+        Theme.run_id == run.id
+    )
     if not include_hidden:
         stmt = stmt.where(Theme.hidden.is_(False))
     if field_id is not None:
@@ -93,27 +95,30 @@ def list_run_themes(
             .where(ThemeMembership.run_id == run.id, ThemeMembership.theme_id.is_not(None))
         )
         stmt = stmt.where(Theme.id.in_(members))
-    themes = list(session.scalars(stmt.order_by(Theme.number)))
-    values = latest_indicator_values(session, [t.id for t in themes])
-
+    # sort light rows (id, number, size, labels); load whole themes for the page only
+    themes = list(session.execute(stmt.order_by(Theme.number)).all())
+    values: dict[int, dict[str, Any]] = {}
     if sort == "size":
-        themes.sort(
-            key=lambda t: (t.size, -t.number) if descending else (t.size, t.number), reverse=descending
-        )
+        themes.sort(key=lambda t: (t[2], -t[1]) if descending else (t[2], t[1]), reverse=descending)
     elif sort == "number":
-        themes.sort(key=lambda t: t.number, reverse=descending)
+        themes.sort(key=lambda t: t[1], reverse=descending)
     elif sort == "label":
-        themes.sort(key=lambda t: (t.label_en or t.label_zh).lower(), reverse=descending)
+        themes.sort(key=lambda t: (t[3] or t[4]).lower(), reverse=descending)
     elif sort.startswith("indicator:") and sort.partition(":")[2]:
         name = sort.partition(":")[2]
-        present = [t for t in themes if isinstance(values.get(t.id, {}).get(name), int | float)]
-        missing = [t for t in themes if t not in present]
-        present.sort(key=lambda t: (values[t.id][name], -t.number), reverse=descending)
+        values = latest_indicator_values(session, [t[0] for t in themes])
+        present = [t for t in themes if isinstance(values.get(t[0], {}).get(name), int | float)]
+        kept = {t[0] for t in present}
+        missing = [t for t in themes if t[0] not in kept]
+        present.sort(key=lambda t: (values[t[0]][name], -t[1]), reverse=descending)
         themes = present + missing
     else:
         raise ValueError(f"unknown sort {sort!r}: use size, number, label or indicator:<name>")
-    page = themes[offset : offset + limit]
-    items = [{**theme_row(t), "indicators": values.get(t.id, {})} for t in page]
+    page_ids = [t[0] for t in themes[offset : offset + limit]]
+    if not values:
+        values = latest_indicator_values(session, page_ids)
+    rows = {t.id: t for t in session.scalars(select(Theme).where(Theme.id.in_(page_ids)))} if page_ids else {}
+    items = [{**theme_row(rows[i]), "indicators": values.get(i, {})} for i in page_ids]
     return {"total": len(themes), "limit": limit, "offset": offset, "items": items}
 
 

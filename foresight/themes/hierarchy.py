@@ -63,8 +63,9 @@ def group_themes(
     n_fields: int | None = None,
     distance_threshold: float | None = None,
     sizes: ArrayLike | None = None,
+    linkage: str = "average",
 ) -> NDArray[np.int64]:
-    """Field of every theme, by average-linkage clustering of the centroids under cosine distance.
+    """Field of every theme, by agglomerative clustering of the centroids under cosine distance.
 
     Parameters
     ----------
@@ -76,6 +77,10 @@ def group_themes(
         Cut the dendrogram at this cosine distance instead (used only when ``n_fields`` is None).
     sizes : array-like of shape (n_themes,) or None, default=None
         Theme sizes; fields are numbered by total size, largest first (ties by first theme).
+    linkage : {"average", "complete", "single", "ward"}, default="average"
+        Linkage criterion. ``"ward"`` works on the unit-length centroids with Euclidean distance (a
+        monotone function of cosine distance there) and gives more even fields; its
+        ``distance_threshold`` is then a Euclidean distance.
 
     Returns
     -------
@@ -88,6 +93,7 @@ def group_themes(
         return np.zeros(0, dtype=np.int64)
     if n == 1:
         return np.zeros(1, dtype=np.int64)
+    metric = "euclidean" if linkage == "ward" else "cosine"
     if n_fields is None and distance_threshold is None:
         n_fields = default_n_fields(n)
     if n_fields is not None:
@@ -97,11 +103,11 @@ def group_themes(
         elif n_fields == n:
             raw = np.arange(n, dtype=np.int64)
         else:
-            model = AgglomerativeClustering(n_clusters=n_fields, metric="cosine", linkage="average")
+            model = AgglomerativeClustering(n_clusters=n_fields, metric=metric, linkage=linkage)
             raw = np.asarray(model.fit_predict(C), dtype=np.int64)
     else:
         model = AgglomerativeClustering(
-            n_clusters=None, metric="cosine", linkage="average", distance_threshold=distance_threshold
+            n_clusters=None, metric=metric, linkage=linkage, distance_threshold=distance_threshold
         )
         raw = np.asarray(model.fit_predict(C), dtype=np.int64)
     weights = np.ones(n) if sizes is None else np.asarray(sizes, dtype=np.float64)

@@ -79,6 +79,8 @@ class ThemeModel(BaseEstimator):
         ``sqrt(n_themes)``.
     field_distance_threshold : float or None, default=None
         Cosine distance at which the theme dendrogram is cut when ``n_fields`` is None.
+    field_linkage : str, default="average"
+        Linkage of the field clustering (see ``foresight.themes.hierarchy.group_themes``).
     n_representative_docs : int, default=5
         Representative documents kept per theme.
     random_state : int or None, default=42
@@ -124,6 +126,7 @@ class ThemeModel(BaseEstimator):
         reassign_threshold: float | None = None,
         n_fields: int | None = None,
         field_distance_threshold: float | None = None,
+        field_linkage: str = "average",
         n_representative_docs: int = 5,
         random_state: int | None = 42,
     ) -> None:
@@ -137,6 +140,7 @@ class ThemeModel(BaseEstimator):
         self.reassign_threshold = reassign_threshold
         self.n_fields = n_fields
         self.field_distance_threshold = field_distance_threshold
+        self.field_linkage = field_linkage
         self.n_representative_docs = n_representative_docs
         self.random_state = random_state
 
@@ -299,7 +303,7 @@ class ThemeModel(BaseEstimator):
             for t in theme_ids
         ]
         self.theme_field_ = group_themes(
-            self.centroids_, self.n_fields, self.field_distance_threshold, sizes=sizes
+            self.centroids_, self.n_fields, self.field_distance_threshold, sizes=sizes, linkage=self.field_linkage
         )
         self.fields_ = []
         if theme_ids.size == 0:
@@ -344,6 +348,7 @@ class ThemeModel(BaseEstimator):
             "n_themes": len(self.themes_),
             "n_fields": len(self.fields_),
             "field_distance_threshold": self.field_distance_threshold,
+            "field_linkage": self.field_linkage,
             "n_representative_docs": self.n_representative_docs,
             "versions": _versions(),
         }

@@ -196,6 +196,22 @@ def _contains(longer: str, shorter: str) -> bool:
     return f" {shorter} " in f" {longer} "
 
 
+def _singular(term: str) -> str:
+    """Crude English singular of every word ("black holes" → "black hole"), to spot repeated terms."""
+    if has_han(term):
+        return term
+    out = []
+    for w in term.split():
+        if len(w) > 4 and w.endswith("ies"):
+            w = w[:-3] + "y"
+        elif len(w) > 4 and w.endswith(("ses", "xes", "ches", "shes")):
+            w = w[:-2]
+        elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+            w = w[:-1]
+        out.append(w)
+    return " ".join(out)
+
+
 def make_label(
     keywords: Sequence[tuple[str, float]],
     n_terms: int = 3,
@@ -207,7 +223,8 @@ def make_label(
 
     Going down the list, a term is replaced by a longer keyword that contains it when that phrase
     occurs at least ``phrase_ratio`` times as often in the theme ("neural" → "graph neural networks"),
-    and skipped when it contains or is contained in a term already chosen.
+    and skipped when it contains or is contained in a term already chosen (plurals folded: "halo" and
+    "halos" count as one).
 
     Parameters
     ----------
@@ -244,7 +261,8 @@ def make_label(
                 and freq.get(other, 0.0) >= phrase_ratio * freq.get(term, 0.0)
             ):
                 best = other
-        if any(_contains(best, c) or _contains(c, best) for c in chosen):
+        folded = _singular(best)
+        if any(_contains(folded, c) or _contains(c, folded) for c in map(_singular, chosen)):
             continue
         chosen.append(best)
         if len(chosen) == n_terms:

@@ -12,6 +12,7 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import status_code_conformance
 
 from api.main import create_app
@@ -21,7 +22,7 @@ from foresight.settings import Settings
 from tests.api_analysis.conftest import ADMIN_TOKEN, SECRET_KEY, build_store
 from tests.conftest import sqlite_url
 
-EXAMPLES = 8
+EXAMPLES = 5
 
 
 def test_api_v1_conforms_to_its_schema(tmp_path: Path) -> None:
@@ -34,7 +35,9 @@ def test_api_v1_conforms_to_its_schema(tmp_path: Path) -> None:
         with session_scope(engine) as s:
             headers = {"Authorization": f"Bearer {create_key(s, 'fuzzer', 'analyst')[1]}"}
         schema = schemathesis.openapi.from_asgi("/openapi.json", app).include(path_regex="^/api/v1/")
-        operations = [result.ok() for result in schema.get_all_operations()]
+        results = list(schema.get_all_operations())
+        assert all(isinstance(result, Ok) for result in results), "the schema has invalid operations"
+        operations = [result.ok() for result in results if isinstance(result, Ok)]
         assert len(operations) >= 30
         for operation in operations:
 

@@ -29,6 +29,11 @@ def test_group_themes_finds_the_two_families():
     assert fields.tolist() in ([0, 0, 0, 1, 1, 1], [1, 1, 1, 0, 0, 0])
 
 
+def test_ward_linkage_on_unit_centroids():
+    fields = group_themes(_two_families(), n_fields=2, linkage="ward")
+    assert fields.tolist() in ([0, 0, 0, 1, 1, 1], [1, 1, 1, 0, 0, 0])
+
+
 def test_fields_numbered_by_size():
     sizes = np.array([1, 1, 1, 50, 50, 50])
     assert group_themes(_two_families(), n_fields=2, sizes=sizes).tolist() == [1, 1, 1, 0, 0, 0]

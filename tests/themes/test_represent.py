@@ -57,7 +57,7 @@ def test_english_and_chinese_keywords():
     assert {"galaxy clusters", "weak lensing", "dark matter"} <= set(top[1])
     assert {"图像识别", "卷积神经网络", "深度学习"} <= set(top[2])
     assert {"地质构造", "成矿作用"} <= set(top[3])
-    assert rep.labels_text_[0] == "graph neural networks / message passing / graphs"
+    assert rep.labels_text_[0] == "graph neural networks / message passing"  # "graphs" repeats "graph"
     assert rep.labels_text_[3].split(" / ")[:2] == ["地质构造", "成矿作用"]
     for kws in rep.keywords_.values():
         weights = [w for _, w in kws]
@@ -103,6 +103,8 @@ def test_make_label_prefers_frequent_phrases_and_skips_repeats():
     counts = {"neural": 10.0, "graph neural networks": 3.0, "networks": 9.0, "message passing": 4.0}
     assert make_label(ranked, 2, counts=counts) == "neural / networks"
     assert make_label([], 3) == ""
+    plurals = [("halos", 0.5), ("halo", 0.4), ("black holes", 0.3), ("black hole", 0.2), ("galaxies", 0.1)]
+    assert make_label(plurals, 3) == "halos / black holes / galaxies"
     assert make_label([("量子计算", 0.5), ("量子", 0.4), ("纠错", 0.3)], 2, separator="、") == "量子计算、纠错"
 
 
