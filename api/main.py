@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from api import deps
 from api.errors import install_error_handlers
 from api.pages import STATIC_DIR
-from api.routers import analysis, curation, delphi_admin, expert, expert_pages, jobs, keys, priorities
+from api.routers import analysis, curation, delphi_admin, expert, expert_pages, jobs, keys, priorities, search
 from api.routers.analysis_errors import install_analysis_error_handlers
 from api.security import BodySizeLimit, SecurityHeaders
 from foresight.settings import Settings
@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(delphi_admin.router)
     app.include_router(expert.router)
     app.include_router(expert_pages.router)
-    for router in (analysis.router, curation.router, jobs.router, keys.router):
+    for router in (analysis.router, curation.router, jobs.router, keys.router, search.router):
         app.include_router(router)
     app.include_router(priorities.router)
 

@@ -218,7 +218,9 @@ class ThemeModel(BaseEstimator):
             perm = np.empty(theme_ids.size, dtype=np.int64)
             perm[np.lexsort((theme_ids, -counts))] = theme_ids
             labels = np.where(labels >= 0, perm[np.maximum(labels, 0)], -1)
-            self.raw_to_theme_ = np.where(self.raw_to_theme_ >= 0, perm[np.maximum(self.raw_to_theme_, 0)], -1)
+            self.raw_to_theme_ = np.where(
+                self.raw_to_theme_ >= 0, perm[np.maximum(self.raw_to_theme_, 0)], -1
+            )
         self.labels_ = labels
         self.noise_share_ = {
             "before": float(self.outliers_.mean()) if n else 0.0,
@@ -303,7 +305,11 @@ class ThemeModel(BaseEstimator):
             for t in theme_ids
         ]
         self.theme_field_ = group_themes(
-            self.centroids_, self.n_fields, self.field_distance_threshold, sizes=sizes, linkage=self.field_linkage
+            self.centroids_,
+            self.n_fields,
+            self.field_distance_threshold,
+            sizes=sizes,
+            linkage=self.field_linkage,
         )
         self.fields_ = []
         if theme_ids.size == 0:

@@ -67,7 +67,9 @@ def test_params_record_effective_values(fitted_pca):
     assert p["n_docs"] == X.shape[0]
     assert p["n_features"] == X.shape[1]
     assert p["random_state"] == 0
-    assert p["clusterer_params"]["min_cluster_size"] == p["scaled_defaults"]["min_cluster_size"] == 5  # 0.25 * sqrt(400)
+    assert (
+        p["clusterer_params"]["min_cluster_size"] == p["scaled_defaults"]["min_cluster_size"] == 5
+    )  # 0.25 * sqrt(400)
     assert p["clusterer_params"]["min_samples"] == 2
     assert p["reducer"] == "PCA"
     assert p["reducer_params"]["random_state"] == 0  # the model's seed is passed to a given reducer

@@ -105,7 +105,9 @@ def test_make_label_prefers_frequent_phrases_and_skips_repeats():
     assert make_label([], 3) == ""
     plurals = [("halos", 0.5), ("halo", 0.4), ("black holes", 0.3), ("black hole", 0.2), ("galaxies", 0.1)]
     assert make_label(plurals, 3) == "halos / black holes / galaxies"
-    assert make_label([("量子计算", 0.5), ("量子", 0.4), ("纠错", 0.3)], 2, separator="、") == "量子计算、纠错"
+    assert (
+        make_label([("量子计算", 0.5), ("量子", 0.4), ("纠错", 0.3)], 2, separator="、") == "量子计算、纠错"
+    )
 
 
 def test_empty_texts_give_empty_keywords():

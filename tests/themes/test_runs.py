@@ -22,7 +22,9 @@ from foresight.themes.runs import AnalysisError, AnalysisOptions, CorpusFilter, 
 from tests.conftest import FIXTURES
 
 CORPORA = FIXTURES / "corpora"
-OPTIONS = AnalysisOptions(stability_runs=1, seed=7, representation="neural", filters=CorpusFilter(languages=("en",)))
+OPTIONS = AnalysisOptions(
+    stability_runs=1, seed=7, representation="neural", filters=CorpusFilter(languages=("en",))
+)
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +44,9 @@ def first_run(store: tuple[Engine, str]) -> int:
     return run_analysis(engine, Settings(database_url=url), OPTIONS).run_id
 
 
-def test_run_is_recorded_with_everything_needed_to_reproduce_it(store: tuple[Engine, str], first_run: int) -> None:
+def test_run_is_recorded_with_everything_needed_to_reproduce_it(
+    store: tuple[Engine, str], first_run: int
+) -> None:
     engine, _ = store
     with session_scope(engine) as s:
         run = s.get(AnalysisRun, first_run)
@@ -68,6 +72,7 @@ def test_same_inputs_and_seed_give_identical_themes(store: tuple[Engine, str], f
     engine, url = store
     again = run_analysis(engine, Settings(database_url=url), OPTIONS)
     with session_scope(engine) as s:
+
         def snapshot(run_id: int) -> list[tuple[int, int, list[object]]]:
             rows = s.scalars(select(Theme).where(Theme.run_id == run_id).order_by(Theme.number)).all()
             return [(t.number, t.size, t.keywords) for t in rows]
