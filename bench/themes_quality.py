@@ -11,7 +11,8 @@ Usage::
     .venv/bin/python bench/themes_quality.py --max-docs 3000
     .venv/bin/python bench/themes_quality.py --corpora arxiv-astro uspto-ipc --no-bertopic
 
-Prints figures only; it asserts nothing.
+Set ``BENCH_VERBOSE=1`` to print our per-step timings and effective parameters. Timings are single
+runs on a shared machine: compare methods within one run. Prints figures only; it asserts nothing.
 """
 
 from __future__ import annotations

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, File, HTTPException, Request, UploadFile, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from api.auth_keys import AnalystDep, ReaderDep
 from api.deps import DbDep, SettingsDep
@@ -51,10 +52,18 @@ class AnalysisIn(BaseModel):
     since: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
     until: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
     kinds: list[str] = Field(default_factory=list)
+
     languages: list[str] = Field(default_factory=list)
     representation: str = Field(default="auto", pattern="^(auto|neural|lexical|fused)$")
     min_cluster_size: int | None = Field(default=None, ge=2, le=100_000)
     seed: int = Field(default=42, ge=0, le=2**32 - 1)
+
+    @field_validator("since", "until")
+    @classmethod
+    def _real_date(cls, value: str | None) -> str | None:
+        if value is not None:
+            date.fromisoformat(value)  # "2020-13-45" → ValueError → 422 naming the field
+        return value
 
 
 def _start(request: Request, db: DbDep, kind: str, params: dict[str, Any], actor: str) -> dict[str, Any]:

@@ -84,6 +84,8 @@ def mark_interrupted(engine: Engine) -> int:
 def resolve_data_path(settings: Settings, path: str) -> Path:
     """``path`` (relative to the data folder, or absolute inside it) as a file inside the data folder."""
     root = settings.data_dir.resolve()
+    if "\x00" in path:
+        raise JobError("a path cannot contain a NUL character")
     candidate = Path(path)
     full = (candidate if candidate.is_absolute() else root / candidate).resolve()
     if not full.is_relative_to(root):

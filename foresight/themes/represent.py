@@ -19,6 +19,7 @@ import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
+from itertools import groupby
 from typing import Any
 
 import numpy as np
@@ -33,11 +34,14 @@ _CONTENT = re.compile(r"[^\W_]")
 _NUMBER = re.compile(r"^[\d.,\-+%]+$")
 #: A word as ``foresight.text.tokenize`` reads it, or one punctuation character.
 _RAW = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|[^\w\s]")
-_CLAUSE = re.compile(r"[.,;:!?()\[\]{}\"“”‘’。，；：！？（）、《》【】|/]+")
 
 
-def _han_join(left: str, right: str) -> str:
-    return left + right if has_han(left[-1:]) and has_han(right[:1]) else f"{left} {right}"
+def _join_han(words: Sequence[str]) -> str:
+    """Join words, with no space between two Han characters ("神经" + "网络" → "神经网络")."""
+    out = words[0]
+    for word in words[1:]:
+        out = out + word if has_han(out[-1:]) and has_han(word[:1]) else f"{out} {word}"
+    return out
 
 
 def phrases(text: str, language: str) -> Iterator[list[str]]:
@@ -58,31 +62,28 @@ def phrases(text: str, language: str) -> Iterator[list[str]]:
         and no dropped word (stop word, number ...) between them.
     """
     if language == "zh" or has_han(text):
-        for clause in _CLAUSE.split(text):
-            if clause.strip():
-                yield from _han_runs(clause)
+        yield from _han_runs(text)
         return
-    kept = tokenize(text, language)
-    position = 0
-    run: list[str] = []
-    # Walk the raw word stream (same word pattern as the tokenizer, plus punctuation) and cut wherever
-    # it holds something the tokenizer dropped.
-    for match in _RAW.finditer(text.lower()):
-        token = match.group()
-        if position < len(kept) and token == kept[position]:
-            run.append(token)
-            position += 1
-        elif run:
-            yield run
-            run = []
-    if run:
-        yield run
+    # The raw word stream (the tokenizer's word pattern, plus punctuation), cut wherever it holds
+    # something the tokenizer drops (stop word, number, punctuation ...).
+    for kept, run in groupby(_RAW.findall(text.lower()), key=_kept_latin):
+        if kept:
+            yield list(run)
 
 
-def _han_runs(clause: str) -> Iterator[list[str]]:
-    """Runs of adjacent jieba words that ``tokenize`` would keep (same rules: stop words, length, digits)."""
+@lru_cache(maxsize=1 << 18)
+def _kept_latin(token: str) -> bool:
+    """Whether ``foresight.text.tokenize`` keeps this word (memoised: a corpus repeats its words)."""
+    return tokenize(token, "en") == [token]
+
+
+def _han_runs(text: str) -> Iterator[list[str]]:
+    """Runs of adjacent jieba words that ``tokenize`` would keep (same rules: stop words, length, digits).
+
+    Punctuation and every dropped word end a run.
+    """
     run: list[str] = []
-    for raw in _jieba().lcut(clause):
+    for raw in _jieba().lcut(text):
         word = raw.strip().lower()
         if len(word) >= 2 and word not in STOPWORDS and _CONTENT.search(word) and not _NUMBER.match(word):
             run.append(word)
@@ -127,15 +128,14 @@ def document_terms(text: str, language: str, ngram_range: tuple[int, int] = (1, 
     han = language == "zh" or has_han(text)
     terms: list[str] = []
     for words in phrases(text, language):
-        for n in range(low, high + 1):
-            for i in range(len(words) - n + 1):
-                if not han:
-                    terms.append(" ".join(words[i : i + n]))
-                    continue
-                gram = words[i]
-                for w in words[i + 1 : i + n]:
-                    gram = _han_join(gram, w)
-                terms.append(gram)
+        if low <= 1:
+            terms.extend(words)
+        for n in range(max(low, 2), min(high, len(words)) + 1):
+            shifted = zip(*(words[k:] for k in range(n)), strict=False)
+            if han:
+                terms.extend(_join_han(gram) for gram in shifted)
+            else:
+                terms.extend(map(" ".join, shifted))
     return terms
 
 

@@ -82,3 +82,11 @@ def test_restart_marks_running_jobs_failed(app: FastAPI, settings: Settings, app
         assert again.finished_at is not None
         kept = s.get(Job, done_id)
         assert kept is not None and kept.status == "succeeded" and kept.error is None
+
+
+def test_import_path_with_nul_byte_is_refused(client, keys) -> None:  # type: ignore[no-untyped-def]
+    # found by schemathesis: a NUL byte in the path used to raise inside pathlib (500)
+    from tests.api_analysis.conftest import bearer
+
+    response = client.post("/api/v1/jobs/import", json={"path": "a\u0000b"}, headers=bearer(keys.analyst))
+    assert response.status_code == 422 and "NUL" in response.text

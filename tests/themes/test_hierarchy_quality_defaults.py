@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sklearn.decomposition import PCA
+from sklearn.metrics import adjusted_rand_score
 
 from foresight.themes import ThemeModel
 from foresight.themes.cluster import HDBSCANClusterer
@@ -122,6 +123,7 @@ def test_hdbscan_clusterer_predict_and_membership():
     X, y, _ = sphere_blobs(n_per=40, n_centers=3, dim=4, spread=0.05)
     clusterer = HDBSCANClusterer(min_cluster_size=10, min_samples=3).fit(X)
     assert clusterer.n_clusters_ == 3
+    assert adjusted_rand_score(y, clusterer.labels_) > 0.95
     labels, strengths = clusterer.predict(X[::10])
     assert np.array_equal(labels, clusterer.labels_[::10])
     assert ((strengths > 0) & (strengths <= 1)).all()
