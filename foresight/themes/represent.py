@@ -246,7 +246,7 @@ def make_label(
 
     Examples
     --------
-    >>> ranked = [("graph", 0.3), ("message passing", 0.25), ("graph neural networks", 0.2), ("gnn", 0.1)]
+    >>> ranked = [("graph", 0.3), ("message passing", 0.25), ("graph neural networks", 0.24), ("gnn", 0.1)]
     >>> make_label(ranked, 2)
     'graph neural networks / message passing'
     """
