@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 ## The main job on the embedded default (SQLite under data/, bundled model, demo corpus).
 demo: install
-	$(BIN)/foresight demo
+	$(BIN)/foresight demo $(DEMO_ARGS)
 
 ## The whole test suite: lint, types, import direction, pytest on SQLite and PostgreSQL.
 test: install lint typecheck imports pytest

@@ -1,4 +1,5 @@
-"""Shared fixtures: a migrated store on SQLite and on PostgreSQL for every database test.
+"""Shared fixtures: a migrated store on SQLite and on PostgreSQL for every database test, and the real app
+on such a store (``settings``, ``app``, ``client``, ``app_engine``) for the API tests.
 
 PostgreSQL tests use a fresh schema per test on ``FORESIGHT_TEST_POSTGRES_URL`` (default: the local
 server at 127.0.0.1:5432, database ``test``). When the server cannot be reached they are skipped with a
@@ -12,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -19,6 +21,11 @@ from sqlalchemy.orm import Session
 
 from foresight.db.migrate import upgrade
 from foresight.db.session import make_engine, session_scope
+from foresight.settings import Settings
+
+if TYPE_CHECKING:  # the app is imported by its fixtures only, so database-only tests do not load it
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
 
 POSTGRES_URL = os.environ.get(
     "FORESIGHT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -27,6 +34,8 @@ REQUIRE_POSTGRES = (
     os.environ.get("CI", "").lower() == "true" or os.environ.get("FORESIGHT_REQUIRE_POSTGRES") == "1"
 )
 FIXTURES = Path(__file__).parent / "fixtures"
+ADMIN_TOKEN = "admin-token-for-tests-0123456789"
+SECRET_KEY = "secret-key-for-tests-0123456789abcdef"
 
 
 def _postgres_available() -> str | None:
@@ -121,3 +130,47 @@ def engine(raw_engine: Engine) -> Engine:
 def session(engine: Engine) -> Iterator[Session]:
     with session_scope(engine) as s:
         yield s
+
+
+# --- the app ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def max_request_bytes() -> int:
+    """The body size limit of the ``settings`` fixture (a test package may override this fixture)."""
+    return 64 * 1024
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path, max_request_bytes: int) -> Settings:
+    """Settings of the app under test: the ``db_url`` store, ``tmp_path`` as data folder, test secrets."""
+    return Settings(
+        database_url=db_url,
+        data_dir=tmp_path,
+        admin_token=ADMIN_TOKEN,
+        secret_key=SECRET_KEY,
+        max_request_bytes=max_request_bytes,
+        public_base_url="http://testserver",
+    )
+
+
+@pytest.fixture
+def app(settings: Settings) -> FastAPI:
+    from api.main import create_app
+
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def app_engine(app: FastAPI, settings: Settings, client: TestClient) -> Engine:
+    """The app's own engine (its store migrated by the start-up of ``client``)."""
+    engine: Engine = app.state.engines.get(settings)[0]
+    return engine

@@ -16,267 +16,58 @@ view), ``CV = SD / mean`` (delphi.md §3.2, §4.1) and ``MAD-M = Σ w|x − medi
 Stakeholder-group summaries are suppressed below ``min_group_size`` respondents (delphi.md §5,
 small-cell suppression, k = 5). When exactly one group falls below k, the next-smallest group is
 suppressed as well, so the small group cannot be recovered as "overall minus the other groups".
+
+The input and result types live in :mod:`foresight.delphi.summaries` and the summaries of one set of
+answers in :mod:`foresight.delphi.scale_statistics`; this module builds the views per item × question and
+re-exports both, so it stays the place to import from.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, TypeVar
 
-import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
-
-from foresight.delphi.numerics import (
-    DEFAULT_QUANTILE_METHOD,
-    QuantileMethod,
-    weighted_mean,
-    weighted_quantile,
-    weighted_sd,
-)
 from foresight.delphi.questions import (
-    DONT_KNOW,
-    NEVER,
     ChoiceQuestion,
     FamiliarityQuestion,
-    OrdinalQuestion,
     Question,
     RDPositionQuestion,
-    RealizationYearQuestion,
     SurveyTemplate,
     is_ordinal,
 )
-from foresight.delphi.validation import AnswerValue, ordinal_code
+from foresight.delphi.scale_statistics import summarize_choices, summarize_ordinal
+from foresight.delphi.summaries import (
+    DEFAULT_MIN_GROUP_SIZE,
+    UNSPECIFIED_GROUP,
+    AnswerRecord,
+    ChoiceSummary,
+    Observation,
+    OrdinalSummary,
+    QuestionStatistics,
+    S,
+    StatisticsConfig,
+    ViewSet,
+)
+from foresight.delphi.validation import AnswerValue
 
-UNSPECIFIED_GROUP = "unspecified"
-DEFAULT_MIN_GROUP_SIZE = 5
-
-
-@dataclass(frozen=True)
-class Observation:
-    """One expert's normalized answer to one item × question in one round."""
-
-    expert_id: str
-    value: AnswerValue | None
-    familiarity: str | None = None
-    group: str | None = None
-
-
-@dataclass(frozen=True)
-class AnswerRecord:
-    """A flat stored answer: who answered which item × question with what (normalized) value."""
-
-    expert_id: str
-    item_id: str
-    question_id: str
-    value: AnswerValue | None
-    group: str | None = None
-
-
-class StatisticsConfig(BaseModel):
-    """Settings of the statistics; record them in the study protocol."""
-
-    model_config = ConfigDict(frozen=True)
-
-    quantile_method: QuantileMethod = DEFAULT_QUANTILE_METHOD
-    top_boxes: int = Field(default=2, ge=1)
-    min_group_size: int = Field(default=DEFAULT_MIN_GROUP_SIZE, ge=1)
-    secondary_suppression: bool = True
-
-
-class OrdinalSummary(BaseModel):
-    """Statistics of one ordinal question in one view. Shares are of the scored answers' total weight."""
-
-    model_config = ConfigDict(frozen=True)
-
-    n_respondents: int
-    n: int
-    weight_total: float
-    n_dont_know: int
-    n_never: int
-    counts: dict[str, float]
-    median: float | None = None
-    q1: float | None = None
-    q3: float | None = None
-    iqr: float | None = None
-    mean: float | None = None
-    sd: float | None = None
-    cv: float | None = None
-    mad_median: float | None = None
-    modal_codes: tuple[str, ...] = ()
-    modal_share: float | None = None
-    within_one_share: float | None = None
-    top_share: float | None = None
-    bottom_share: float | None = None
-    full_score_share: float | None = None
-    never_share: float | None = None
-    median_year: float | None = None
-    q1_year: float | None = None
-    q3_year: float | None = None
-    quantile_method: str = DEFAULT_QUANTILE_METHOD
-
-
-class ChoiceSummary(BaseModel):
-    """Counts of a multi-choice answer (or of leading countries) and each option's share of respondents."""
-
-    model_config = ConfigDict(frozen=True)
-
-    n_respondents: int
-    weight_total: float
-    counts: dict[str, float]
-    shares: dict[str, float]
-    mean_choices: float | None = None
-
-
-S = TypeVar("S", OrdinalSummary, ChoiceSummary)
-
-
-class ViewSet(BaseModel):
-    """One summary per view, plus stakeholder groups (``None`` = suppressed for anonymity)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    all: OrdinalSummary | ChoiceSummary
-    weighted: OrdinalSummary | ChoiceSummary | None = None
-    high_expertise: OrdinalSummary | ChoiceSummary | None = None
-    groups: dict[str, OrdinalSummary | ChoiceSummary | None] = {}
-    suppressed_groups: tuple[str, ...] = ()
-    min_group_size: int = DEFAULT_MIN_GROUP_SIZE
-
-
-class QuestionStatistics(BaseModel):
-    """All statistics of one item × question in one round."""
-
-    model_config = ConfigDict(frozen=True)
-
-    question_id: str
-    kind: str
-    n_respondents: int
-    ordinal: ViewSet | None = None
-    choices: ViewSet | None = None
-
-
-def _share(mask: np.ndarray, w: np.ndarray) -> float:
-    return float(w[mask].sum() / w.sum())
-
-
-def summarize_ordinal(
-    question: OrdinalQuestion,
-    values: Sequence[AnswerValue | None],
-    weights: Sequence[float] | None = None,
-    config: StatisticsConfig | None = None,
-) -> OrdinalSummary:
-    """Summarize answers to an ordinal question (``None`` values = not answered, ignored).
-
-    ``weights`` (default 1) scale every count and share; ``n`` counts scored answers with positive weight.
-    ``top_share``/``bottom_share`` are the shares in the top/bottom ``config.top_boxes`` scale points
-    (percentage agreement, delphi.md §4.1), ``within_one_share`` those within ±1 score of the median,
-    ``full_score_share`` the Chinese full-score frequency ``K_j`` (delphi.md §3.2), ``never_share`` the
-    share of "never" among answers other than "don't know".
-    """
-    cfg = config or StatisticsConfig()
-    scale = question.scale()
-    w_all = np.ones(len(values)) if weights is None else np.asarray(weights, dtype=float)
-    counts: dict[str, float] = {p.code: 0.0 for p in scale} | {c: 0.0 for c in question.special_codes()}
-    xs: list[float] = []
-    ws: list[float] = []
-    n_resp = n_dk = n_never = 0
-    for value, w in zip(values, w_all, strict=True):
-        code = ordinal_code(question, value)
-        if code is None:
-            continue
-        n_resp += 1
-        counts[code] = counts.get(code, 0.0) + float(w)
-        n_dk += code == DONT_KNOW
-        n_never += code == NEVER
-        score = question.score_of(code)
-        if score is not None and w > 0:
-            xs.append(score)
-            ws.append(float(w))
-    w_never = counts.get(NEVER, 0.0)
-    opinion = sum(ws) + w_never
-    base: dict[str, Any] = {
-        "n_respondents": n_resp,
-        "n": len(xs),
-        "weight_total": float(sum(ws)),
-        "n_dont_know": n_dk,
-        "n_never": n_never,
-        "counts": counts,
-        "quantile_method": cfg.quantile_method,
-        "never_share": (w_never / opinion)
-        if isinstance(question, RealizationYearQuestion) and opinion
-        else None,
-    }
-    if not xs:
-        return OrdinalSummary(**base)
-    x, w = np.asarray(xs), np.asarray(ws)
-
-    def quant(q: float) -> float:
-        return weighted_quantile(x, q, w, cfg.quantile_method)
-
-    median, q1, q3 = quant(0.5), quant(0.25), quant(0.75)
-    mean, sd = weighted_mean(x, w), weighted_sd(x, w)
-    scale_scores = [p.score for p in scale]
-    top_cut = scale_scores[-min(cfg.top_boxes, len(scale))]
-    bottom_cut = scale_scores[min(cfg.top_boxes, len(scale)) - 1]
-    point_weights = {p.code: counts[p.code] for p in scale}
-    modal_weight = max(point_weights.values())
-    stats: dict[str, Any] = {
-        "median": median,
-        "q1": q1,
-        "q3": q3,
-        "iqr": q3 - q1,
-        "mean": mean,
-        "sd": None if math.isnan(sd) else sd,
-        "cv": None if math.isnan(sd) or mean <= 0 else sd / mean,
-        "mad_median": float(np.dot(w, np.abs(x - median)) / w.sum()),
-        "modal_codes": tuple(c for c, v in point_weights.items() if v == modal_weight),
-        "modal_share": modal_weight / float(w.sum()),
-        "within_one_share": _share(np.abs(x - median) <= 1.0 + 1e-12, w),
-        "top_share": _share(x >= top_cut, w),
-        "bottom_share": _share(x <= bottom_cut, w),
-        "full_score_share": _share(x == scale_scores[-1], w),
-    }
-    if isinstance(question, RealizationYearQuestion):
-        stats |= {
-            "median_year": question.year_of_score(median),
-            "q1_year": question.year_of_score(q1),
-            "q3_year": question.year_of_score(q3),
-        }
-    return OrdinalSummary(**base, **stats)
-
-
-def summarize_choices(
-    codes: Sequence[str],
-    selections: Sequence[Sequence[str] | None],
-    weights: Sequence[float] | None = None,
-) -> ChoiceSummary:
-    """Count multi-choice selections; ``shares[c]`` = weight of respondents choosing ``c`` ÷ all respondents.
-
-    ``codes`` fixes the order (and zero counts); codes outside it (e.g. unlisted countries) are appended.
-    """
-    w_all = [1.0] * len(selections) if weights is None else [float(v) for v in weights]
-    counts: dict[str, float] = dict.fromkeys(codes, 0.0)
-    total = 0.0
-    n_resp = 0
-    n_choices = 0.0
-    for sel, w in zip(selections, w_all, strict=True):
-        if sel is None:
-            continue
-        n_resp += 1
-        total += w
-        n_choices += w * len(sel)
-        for code in sel:
-            counts[code] = counts.get(code, 0.0) + w
-    shares = {c: (v / total if total else 0.0) for c, v in counts.items()}
-    return ChoiceSummary(
-        n_respondents=n_resp,
-        weight_total=total,
-        counts=counts,
-        shares=shares,
-        mean_choices=(n_choices / total) if total else None,
-    )
+__all__ = [
+    "DEFAULT_MIN_GROUP_SIZE",
+    "UNSPECIFIED_GROUP",
+    "AnswerRecord",
+    "ChoiceSummary",
+    "Observation",
+    "OrdinalSummary",
+    "QuestionStatistics",
+    "S",
+    "StatisticsConfig",
+    "ViewSet",
+    "expertise_weights",
+    "item_statistics",
+    "observations_for",
+    "question_statistics",
+    "summarize_choices",
+    "summarize_ordinal",
+    "suppressed_groups",
+]
 
 
 def expertise_weights(familiarity: FamiliarityQuestion, observations: Sequence[Observation]) -> list[float]:

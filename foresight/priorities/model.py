@@ -19,251 +19,64 @@ emergence        Rotolo emergence composite in [0, 1] (metrics scorecard)
 growth           slope of ln(theme share of corpus) per period (metrics growth)
 burst            Kleinberg burst weight (metrics burst)
 ===============  =====================================================================================
+
+The components and their labels are defined in :mod:`foresight.priorities.components`, the inputs in
+:mod:`foresight.priorities.inputs` and the weights, presets and list settings in
+:mod:`foresight.priorities.weighting`; this module holds the list itself (entries, audit tables) and
+re-exports the others, so it stays the place to import from.
 """
 
 from __future__ import annotations
 
-import math
-from typing import Any, Literal, get_args
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field
 
-from foresight.delphi.aggregation import KendallW, View
+from foresight.delphi.aggregation import KendallW
 from foresight.delphi.consensus import ItemState
+from foresight.priorities.components import (
+    COMPONENT_LABELS,
+    COMPONENTS,
+    DATA_COMPONENTS,
+    DELPHI_COMPONENTS,
+    VIEWS,
+    Component,
+    DataComponent,
+    DelphiComponent,
+    _Frozen,
+)
+from foresight.priorities.inputs import ComponentEvidence, ExpertScoreRow, PriorityInput
+from foresight.priorities.weighting import PRESETS, ListSettings, PinMode, Weights
+
+__all__ = [
+    "COMPONENTS",
+    "COMPONENT_LABELS",
+    "DATA_COMPONENTS",
+    "DELPHI_COMPONENTS",
+    "PRESETS",
+    "SCHEMA_VERSION",
+    "VIEWS",
+    "Agreement",
+    "BelowCut",
+    "Component",
+    "ComponentEvidence",
+    "DataComponent",
+    "DelphiComponent",
+    "ExcludedItem",
+    "ExpertScoreRow",
+    "ListSettings",
+    "PinMode",
+    "PriorityEntry",
+    "PriorityInput",
+    "PriorityList",
+    "RankInterval",
+    "ScoreComponent",
+    "SensitivityRow",
+    "SensitivityTable",
+    "Weights",
+]
 
 SCHEMA_VERSION = "1.0"
-
-DelphiComponent = Literal["importance", "urgency", "urgency_social", "gap", "feasibility"]
-DataComponent = Literal["emergence", "growth", "burst"]
-Component = Literal[
-    "importance", "urgency", "urgency_social", "gap", "feasibility", "emergence", "growth", "burst"
-]
-DELPHI_COMPONENTS: tuple[DelphiComponent, ...] = get_args(DelphiComponent)
-DATA_COMPONENTS: tuple[DataComponent, ...] = get_args(DataComponent)
-COMPONENTS: tuple[Component, ...] = get_args(Component)
-VIEWS: tuple[View, ...] = get_args(View)
-
-#: component → (English label, Chinese label, unit of the raw value)
-COMPONENT_LABELS: dict[Component, tuple[str, str, str]] = {
-    "importance": ("Importance index", "重要性指数", "index 0–100"),
-    "urgency": ("Urgency (technological realisation)", "紧迫性（技术实现）", "index 0–100"),
-    "urgency_social": ("Urgency (social implementation)", "紧迫性（社会应用）", "index 0–100"),
-    "gap": ("R&D-position gap to the leader", "研发水平差距", "index 0–100"),
-    "feasibility": ("Feasibility (1 − constraint severity)", "可行性（1 − 制约程度）", "index 0–100"),
-    "emergence": ("Emergence composite (Rotolo)", "新兴性综合得分（Rotolo）", "score 0–1"),
-    "growth": ("Growth: slope of ln(share of corpus)", "增长：语料占比对数斜率", "per period"),
-    "burst": ("Kleinberg burst weight", "Kleinberg 突发权重", "weight ≥ 0"),
-}
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-def _finite_or_none(v: float | None) -> float | None:
-    return None if v is None or not math.isfinite(v) else float(v)
-
-
-class ComponentEvidence(_Frozen):
-    """One Delphi index of one item in one view, with the number of answers behind it and the consensus
-    state of its question (``None`` when not assessed)."""
-
-    value: float | None = Field(default=None, ge=0, le=100)
-    n: int = Field(default=0, ge=0)
-    question_id: str | None = None
-    consensus: ItemState | None = None
-
-    @field_validator("value", mode="before")
-    @classmethod
-    def _finite(cls, v: float | None) -> float | None:
-        return _finite_or_none(v)
-
-
-class ExpertScoreRow(_Frozen):
-    """One expert's points (0–100, :func:`foresight.delphi.aggregation.answer_points`) on one item.
-
-    ``weight`` is the expertise weight ``e_i`` from the expert's familiarity with *this* item and ``high``
-    whether that familiarity is a high level; ``None`` points = no answer that counts ("don't know").
-    """
-
-    expert_id: str = Field(min_length=1)
-    group: str | None = None
-    weight: float = Field(default=1.0, ge=0)
-    high: bool = False
-    points: dict[DelphiComponent, float | None] = {}
-
-    @field_validator("points")
-    @classmethod
-    def _range(cls, v: dict[DelphiComponent, float | None]) -> dict[DelphiComponent, float | None]:
-        out = {k: _finite_or_none(p) for k, p in v.items()}
-        if any(p is not None and not 0 <= p <= 100 for p in out.values()):
-            raise ValueError("points must lie in [0, 100]")
-        return out
-
-
-class PriorityInput(_Frozen):
-    """Everything the scoring needs about one candidate item.
-
-    ``delphi`` maps a view (``all``, ``weighted``, ``high_expertise``) to the item's Delphi components;
-    ``expert_rows`` are the per-expert points used for stakeholder views and the bootstrap.
-    ``realization_year`` is the median expected year of technological realisation (for the portfolio
-    chart; ``None`` when unknown).
-    """
-
-    item_id: str = Field(min_length=1)
-    title_zh: str = ""
-    title_en: str = ""
-    theme_id: str | None = None
-    lineage_id: str | None = None
-    field: str | None = None
-    scenarios: tuple[str, ...] = ()
-    delphi: dict[View, dict[DelphiComponent, ComponentEvidence]] = {}
-    emergence: float | None = None
-    growth: float | None = None
-    burst: float | None = None
-    realization_year: float | None = None
-    evidence_ids: tuple[str, ...] = ()
-    expert_rows: tuple[ExpertScoreRow, ...] = ()
-
-    @field_validator("emergence", "growth", "burst", "realization_year", mode="before")
-    @classmethod
-    def _finite(cls, v: float | None) -> float | None:
-        return _finite_or_none(v)
-
-    @model_validator(mode="after")
-    def _titled(self) -> PriorityInput:
-        if not (self.title_zh or self.title_en):
-            raise ValueError(f"item {self.item_id}: needs a Chinese or an English title")
-        return self
-
-    @property
-    def sort_title(self) -> tuple[str, str, str]:
-        """Tie-break key: English title (case-folded), then Chinese title, then id."""
-        return ((self.title_en or self.title_zh).casefold(), self.title_zh, self.item_id)
-
-    def data_value(self, component: DataComponent) -> float | None:
-        return {"emergence": self.emergence, "growth": self.growth, "burst": self.burst}[component]
-
-
-class Weights(_Frozen):
-    """Component weights ``w_c ≥ 0`` normalised to ``Σ_c w_c = 1``; components not named weigh 0.
-
-    Build with ``Weights.of(importance=2, urgency=1)`` (→ 2/3, 1/3) or ``Weights(values={...})``.
-    """
-
-    values: dict[Component, float]
-
-    @field_validator("values")
-    @classmethod
-    def _normalise(cls, v: dict[Component, float]) -> dict[Component, float]:
-        if any(not math.isfinite(x) or x < 0 for x in v.values()):
-            raise ValueError("weights must be finite and ≥ 0")
-        total = sum(v.values())
-        if total <= 0:
-            raise ValueError("at least one weight must be positive")
-        return {c: float(v.get(c, 0.0)) / total for c in COMPONENTS}
-
-    @classmethod
-    def of(cls, **weights: float) -> Weights:
-        return cls.model_validate({"values": weights})
-
-    def __getitem__(self, component: Component) -> float:
-        return self.values[component]
-
-    def active(self) -> tuple[Component, ...]:
-        """Components with a positive weight, in :data:`COMPONENTS` order."""
-        return tuple(c for c in COMPONENTS if self.values[c] > 0)
-
-
-#: Weight presets. Documented choices of this package (no published standard prescribes them):
-#:
-#: * ``importance-first`` — the classic Delphi key-technology list (CASTED/NISTEP lead with importance):
-#:   importance 0.5, urgency 0.2, feasibility 0.1, gap 0.1, emergence 0.1.
-#: * ``emergence-first`` — horizon scanning led by the data: emergence composite 0.4, growth 0.15,
-#:   burst 0.1 (these overlap with the composite's growth attribute on purpose, to stress recent
-#:   momentum), importance 0.25 and urgency 0.1 as a guard against hype.
-#: * ``gap-first`` — catch-up strategy (跟跑 → 并跑): gap 0.4, importance 0.35, urgency 0.1,
-#:   feasibility 0.15 — important technologies where the own position lags the leader.
-#: * ``balanced`` — 0.2 each on importance, urgency, gap, feasibility and emergence (growth and burst are
-#:   already inside the emergence composite and are left at 0 to avoid counting them twice).
-PRESETS: dict[str, Weights] = {
-    "importance-first": Weights.of(importance=0.5, urgency=0.2, feasibility=0.1, gap=0.1, emergence=0.1),
-    "emergence-first": Weights.of(emergence=0.4, growth=0.15, burst=0.1, importance=0.25, urgency=0.1),
-    "gap-first": Weights.of(gap=0.4, importance=0.35, urgency=0.1, feasibility=0.15),
-    "balanced": Weights.of(importance=0.2, urgency=0.2, gap=0.2, feasibility=0.2, emergence=0.2),
-}
-
-PinMode = Literal["top", "keep_rank"]
-
-
-class ListSettings(_Frozen):
-    """How a list is built; stored with the list so it can be reproduced.
-
-    Parameters
-    ----------
-    weights, preset
-        The weights, or a :data:`PRESETS` name (then ``weights`` may be omitted). Naming a preset and
-        giving different weights is an error, so the recorded preset always tells the truth.
-    view
-        Which Delphi view feeds the Delphi components: ``all``, ``weighted`` or ``high_expertise``.
-    fields, scenarios
-        Keep only items of these fields / with one of these scenarios (empty = no filter). Scores are
-        normalised within the filtered set.
-    stakeholder_group
-        Recompute the Delphi components from the expert rows of this group only (within ``view``); an
-        item × component with fewer than ``min_group_size`` such experts is treated as missing
-        (small-cell suppression, delphi.md §5).
-    top_n, threshold
-        The cut: keep the first ``top_n`` ranks and/or scores ``≥ threshold`` (both may be set).
-    pins, pin_mode
-        ``item id → reason``. ``top``: pinned items come first (ordered by score among themselves) and
-        the others follow; ``keep_rank``: pinned items keep their score rank but survive the cut.
-    exclusions
-        ``item id → reason``: removed from the ranking, listed with the reason.
-    """
-
-    weights: Weights
-    preset: str | None = None
-    view: View = "all"
-    fields: tuple[str, ...] = ()
-    scenarios: tuple[str, ...] = ()
-    stakeholder_group: str | None = None
-    min_group_size: int = Field(default=5, ge=1)
-    top_n: int | None = Field(default=None, ge=1)
-    threshold: float | None = Field(default=None, ge=0, le=1)
-    pins: dict[str, str] = {}
-    pin_mode: PinMode = "top"
-    exclusions: dict[str, str] = {}
-
-    @model_validator(mode="before")
-    @classmethod
-    def _preset_weights(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("preset") is not None:
-            name = data["preset"]
-            if name not in PRESETS:
-                raise ValueError(f"unknown preset {name!r}; known: {sorted(PRESETS)}")
-            given = data.get("weights")
-            if given is None:
-                return {**data, "weights": PRESETS[name]}
-            w = given if isinstance(given, Weights) else Weights.model_validate(given)
-            if any(abs(w[c] - PRESETS[name][c]) > 1e-12 for c in COMPONENTS):
-                raise ValueError(f"weights differ from preset {name!r}; drop the preset name")
-        return data
-
-    @model_validator(mode="after")
-    def _reasons(self) -> ListSettings:
-        for kind, reasons in (("pin", self.pins), ("exclusion", self.exclusions)):
-            blank = sorted(k for k, r in reasons.items() if not r.strip())
-            if blank:
-                raise ValueError(f"every {kind} needs a reason: {blank}")
-        both = sorted(set(self.pins) & set(self.exclusions))
-        if both:
-            raise ValueError(f"items both pinned and excluded: {both}")
-        return self
-
-    @classmethod
-    def from_preset(cls, name: str, **options: Any) -> ListSettings:
-        return cls.model_validate({"preset": name, **options})
 
 
 class ScoreComponent(_Frozen):
@@ -393,7 +206,7 @@ class PriorityList(_Frozen):
     n_in_scope: int = 0
     agreement: Agreement | None = None
     sensitivity: SensitivityTable | None = None
-    provenance: dict[str, Any] = {}
+    provenance: dict[str, Any] = {}  # noqa: RUF012 (a pydantic field: copied per instance)
 
     @property
     def weights(self) -> Weights:

@@ -185,7 +185,8 @@ def composite(norm: FloatArray, weights: FloatArray) -> tuple[FloatArray, FloatA
     w = np.asarray(weights, dtype=float)
     avail = np.isfinite(norm) & (w > 0)
     wa = np.where(avail, w, 0.0)
-    cover = wa.sum(axis=-1)
+    # The weights sum to 1; float rounding can put a full coverage a hair above it (1.0000000000000002).
+    cover = np.minimum(wa.sum(axis=-1), 1.0)
     safe = np.where(cover > 0, cover, 1.0)
     eff = wa / safe[..., None]
     scores = np.where(cover > 0, (eff * np.where(avail, norm, 0.0)).sum(axis=-1), np.nan)

@@ -1,54 +1,21 @@
-"""Fixtures of the API tests: the real app on a migrated store (SQLite and PostgreSQL), a TestClient, and a
-survey with invited experts set up through the admin API."""
+"""Helpers of the API tests: a survey with invited experts set up through the admin API. The app on a migrated
+store (SQLite and PostgreSQL: ``settings``, ``app``, ``client``, ``app_engine``) comes from
+``tests/conftest.py``, with a 64 KiB body limit."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from api.main import create_app
-from foresight.settings import Settings
+from tests.conftest import ADMIN_TOKEN, SECRET_KEY
 
-ADMIN_TOKEN = "admin-token-for-tests-0123456789"
+__all__ = ["ADMIN", "ADMIN_TOKEN", "SECRET_KEY", "SurveySetup", "make_survey", "session_for"]
+
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-SECRET_KEY = "secret-key-for-tests-0123456789abcdef"
-
-
-@pytest.fixture
-def settings(db_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        database_url=db_url,
-        data_dir=tmp_path,
-        admin_token=ADMIN_TOKEN,
-        secret_key=SECRET_KEY,
-        max_request_bytes=64 * 1024,
-        public_base_url="http://testserver",
-    )
-
-
-@pytest.fixture
-def app(settings: Settings) -> FastAPI:
-    return create_app(settings)
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as c:
-        yield c
-
-
-@pytest.fixture
-def app_engine(app: FastAPI, settings: Settings, client: TestClient) -> Engine:
-    engine: Engine = app.state.engines.get(settings)[0]
-    return engine
 
 
 @dataclass

@@ -1,30 +1,25 @@
-"""Fixtures of the analysis API tests: the real app on a migrated store (SQLite and PostgreSQL), API keys
-of each role, and a small hand-made run over the arXiv fixture corpus (no embedding model)."""
+"""Fixtures of the analysis API tests: API keys of each role and a small hand-made run over the arXiv fixture
+corpus (no embedding model). The app on a migrated store (SQLite and PostgreSQL: ``settings``, ``app``,
+``client``, ``app_engine``) comes from ``tests/conftest.py``, here with a 1 MiB body limit."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from api.main import create_app
 from foresight.apikeys import create_key
 from foresight.db.models import AnalysisRun, Document, LineageEvent, Theme, ThemeIndicators, ThemeMembership
 from foresight.db.session import session_scope
 from foresight.ingest.service import import_file
 from foresight.settings import Settings
-from tests.conftest import FIXTURES
+from tests.conftest import ADMIN_TOKEN, FIXTURES, SECRET_KEY
 
-ADMIN_TOKEN = "admin-token-for-tests-0123456789"
-SECRET_KEY = "secret-key-for-tests-0123456789abcdef"
+__all__ = ["ADMIN_TOKEN", "SECRET_KEY", "THEMES", "Keys", "Store", "bearer", "build_store", "session_for"]
 
 
 def bearer(key: str) -> dict[str, str]:
@@ -32,32 +27,9 @@ def bearer(key: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def settings(db_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        database_url=db_url,
-        data_dir=tmp_path,
-        admin_token=ADMIN_TOKEN,
-        secret_key=SECRET_KEY,
-        max_request_bytes=1024 * 1024,
-        public_base_url="http://testserver",
-    )
-
-
-@pytest.fixture
-def app(settings: Settings) -> FastAPI:
-    return create_app(settings)
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as c:
-        yield c
-
-
-@pytest.fixture
-def app_engine(app: FastAPI, settings: Settings, client: TestClient) -> Engine:
-    engine: Engine = app.state.engines.get(settings)[0]
-    return engine
+def max_request_bytes() -> int:
+    """Imports upload files: a 1 MiB body limit here (the shared ``settings`` fixture reads it)."""
+    return 1024 * 1024
 
 
 @dataclass

@@ -15,6 +15,7 @@ from foresight.priorities import (
     indices_from_rows,
     minmax_normalise,
 )
+from foresight.priorities.scoring import composite, weight_vector
 from tests.priorities.conftest import expert_row, item
 
 W = Weights.of(importance=0.5, urgency=0.3, emergence=0.2)
@@ -247,3 +248,11 @@ def test_stakeholder_list_recomputes_from_rows() -> None:
     assert ranking(industry) == ["Q", "P"] and industry.entry("Q").component("importance").value == 100
     suppressed = build_list([p, q], ListSettings(weights=w, stakeholder_group="industry", min_group_size=4))
     assert all(e.score is None and e.missing == ("importance",) for e in suppressed.entries)
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_full_coverage_is_exactly_one_for_every_preset(preset: str) -> None:
+    """The JSON schema caps coverage at 1: float rounding of the weight sum must not exceed it."""
+    w = weight_vector(ListSettings.from_preset(preset).weights)
+    _, _, cover = composite(np.full((3, w.size), 0.5), w)
+    assert np.all(cover <= 1.0) and np.allclose(cover, 1.0)
