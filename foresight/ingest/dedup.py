@@ -9,14 +9,17 @@ per family in the indicators).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from foresight.db.models import Document
+from foresight.db.session import json_dumps
 from foresight.ingest.record import DocumentRecord
 
 #: Identifier columns that decide identity on their own, strongest first.
@@ -68,12 +71,9 @@ class KeyIndex:
                 if value and (name == "title_key" or (name, value) not in self.by_key):
                     wanted[name].add(value)
         for name, values in wanted.items():
-            if not values:
-                continue
-            column = getattr(Document, name)
-            for chunk in _chunks(sorted(values), 500):
-                for row in session.execute(select(*columns).where(column.in_(chunk))):
-                    self.add(Candidate(*row))
+            if values:
+                for row in rows_matching(session, columns, getattr(Document, name), values):
+                    self.add(Candidate(*row))  # type: ignore[call-arg]
 
     def match(self, rec: DocumentRecord) -> Candidate | None:
         for name in STRONG_KEYS:
@@ -93,6 +93,36 @@ def _compatible(cand: Candidate, rec: DocumentRecord) -> bool:
         not (getattr(cand, name) and getattr(rec, name) and getattr(cand, name) != getattr(rec, name))
         for name in STRONG_KEYS
     )
+
+
+def rows_matching(
+    session: Session, columns: Sequence[Any], column: Any, values: Iterable[str]
+) -> Iterator[Row[Any]]:
+    """Rows of ``columns`` whose ``column`` is one of ``values`` (an index lookup per value).
+
+    All the values travel as one JSON array in a single parameter, unpacked by the database
+    (``= ANY(ARRAY(SELECT json_array_elements_text(…)))`` on PostgreSQL, ``IN (SELECT value FROM
+    json_each(…))`` on SQLite). The statement's text, and so its compiled form, does not depend on the
+    number of values: an ``IN`` list of a thousand bound parameters is expanded, rendered and parsed
+    again by SQLAlchemy, the driver and the server on every call, and a Python list bound as an array is
+    dumped item by item. On PostgreSQL the planner, which cannot see the array's length, also keeps to
+    the index whatever the table's statistics; with a literal list and no statistics (a table filled in
+    this very transaction) it scanned the whole table for every batch. Other databases get ``IN`` lists
+    of at most 500 values.
+    """
+    ordered = sorted(values)  # a stable order: candidates from the store are added in the same order
+    dialect = session.get_bind().dialect.name
+    name = f'"{column.table.name}"."{column.name}"'
+    if dialect == "postgresql":
+        condition = text(f"{name} = ANY(ARRAY(SELECT json_array_elements_text(CAST(:values AS json))))")
+    elif dialect == "sqlite" and sqlite3.sqlite_version_info >= (3, 38):  # JSON functions built in
+        condition = text(f"{name} IN (SELECT value FROM json_each(:values))")
+    else:
+        statement = select(*columns).where(column.in_(bindparam("values", expanding=True)))
+        for chunk in _chunks(ordered, 500):
+            yield from session.execute(statement, {"values": list(chunk)})
+        return
+    yield from session.execute(select(*columns).where(condition), {"values": json_dumps(ordered)})
 
 
 def _chunks(values: Sequence[str], size: int) -> Iterable[Sequence[str]]:

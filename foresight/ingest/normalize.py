@@ -15,7 +15,6 @@ from foresight.ingest.record import DocumentRecord
 
 _TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
 _SPACE = re.compile(r"\s+")
-_NEEDS_WORK = re.compile(r"[<&\n\t\r\xa0\u3000]|  ")
 _NON_ALNUM = re.compile(r"[\W_]+")
 _DOI = re.compile(r"10\.\d{4,9}/\S+", re.I)
 _ARXIV_NEW = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5})(?:v\d+)?$", re.I)
@@ -48,12 +47,30 @@ _ISO_LIKE = re.compile(
 )
 
 
+def _needs_work(text: str) -> bool:
+    """Whether ``text`` holds markup, an entity or whitespace other than single spaces.
+
+    A few substring tests: each is a C-speed scan, together several times faster on an abstract than one
+    regular expression with an alternation, which the matcher tries at every position.
+    """
+    return (
+        "<" in text
+        or "&" in text
+        or "\n" in text
+        or "  " in text
+        or "\t" in text
+        or "\r" in text
+        or "\xa0" in text
+        or "\u3000" in text
+    )
+
+
 def clean_text(value: object) -> str | None:
     """Strip markup (HTML/JATS), unescape entities and collapse whitespace; ``None`` for empty."""
     if value is None:
         return None
     text = value if isinstance(value, str) else str(value)
-    if _NEEDS_WORK.search(text) is None:  # fast path: nothing but outer spaces to strip
+    if not _needs_work(text):  # fast path: nothing but outer spaces to strip
         return text.strip() or None
     if "<" in text:
         text = _TAG.sub(" ", text)
@@ -67,12 +84,19 @@ def split_list(value: object, separators: str = ";") -> list[str]:
     """Split a delimited field into clean, de-duplicated items (order kept)."""
     if value is None:
         return []
-    items = value if isinstance(value, list | tuple) else re.split(separators, str(value))
+    if isinstance(value, list | tuple):
+        if not value:
+            return []
+        fast = _split_clean_list(value)
+        if fast is not None:
+            return fast
+        items = value
+    else:
+        items = re.split(separators, str(value))
     out: list[str] = []
     seen: set[str] = set()
-    search = _NEEDS_WORK.search
     for item in items:
-        if isinstance(item, str) and search(item) is None:
+        if isinstance(item, str) and not _needs_work(item):
             text: str | None = item.strip()  # fast path, as in clean_text
         else:
             text = clean_text(item)
@@ -81,6 +105,24 @@ def split_list(value: object, separators: str = ";") -> list[str]:
             if folded not in seen:
                 seen.add(folded)
                 out.append(text)
+    return out
+
+
+def _split_clean_list(items: list[object] | tuple[object, ...]) -> list[str] | None:
+    """``split_list`` of a list of strings that need no cleaning and hold no duplicates, else ``None``.
+
+    One scan over all items instead of one per item: the usual case for list fields of JSON exports,
+    and for lists that were already cleaned by the parser.
+    """
+    try:
+        joined = "\x1f".join(items)  # type: ignore[arg-type]  # TypeError when an item is not a string
+    except TypeError:
+        return None
+    if _needs_work(joined):
+        return None
+    out = [str.strip(item) for item in items]  # type: ignore[arg-type]  # all strings, as join showed
+    if not all(out) or len({item.casefold() for item in out}) != len(out):
+        return None
     return out
 
 

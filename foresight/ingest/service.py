@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
+import queue
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from foresight.db.base import utcnow
 from foresight.db.bulk import bulk_insert
 from foresight.db.ids import allocate_ids
 from foresight.db.models import Document, DocumentSource, ImportBatch
-from foresight.ingest.dedup import Candidate, KeyIndex, merge_record
+from foresight.ingest.dedup import Candidate, KeyIndex, merge_record, rows_matching
 from foresight.ingest.errors import FileFormatError, ImportAborted, RecordError
 from foresight.ingest.formats import detect_format, get_parser
-from foresight.ingest.formats.base import ParseOptions, hashed_record
+from foresight.ingest.formats.base import ParseOptions, Parser, hashed_record
 from foresight.ingest.normalize import finalize
 from foresight.ingest.record import DocumentRecord
 
@@ -31,6 +35,10 @@ DOCUMENT_COLUMNS = (
     "categories", "ipc_codes", "cpc_codes", "venue", "patent_office", "citation_count", "url",
     "access_level",
 )  # fmt: skip
+
+_DOCUMENT_VALUES = operator.attrgetter(*DOCUMENT_COLUMNS)
+#: Below this many rows the planner's guesses cannot hurt, and ANALYZE would cost more than it saves.
+ANALYZE_MIN_ROWS = 1000
 
 ProgressCallback = Callable[[int], None]
 
@@ -99,26 +107,26 @@ def import_file(
     session.flush()
     writer = _BatchWriter(session, batch.id, parser_cls.name, report)
     rejects: list[dict[str, str]] = []
-    pending: list[DocumentRecord] = []
-    for item in parser.parse(path):
-        report.read += 1
-        if isinstance(item, DocumentRecord):
-            try:
-                pending.append(finalize(item, str(path)))
-            except RecordError as exc:
-                item = exc
-        if isinstance(item, RecordError):
-            if not skip_bad_rows:
-                raise ImportAborted(item)
-            report.rejected += 1
-            rejects.append({"file": item.path, "location": item.location, "error": item.message})
-            if len(report.errors) < 20:
-                report.errors.append(str(item))
-        if len(pending) >= batch_size:
-            writer.write(pending)
-            pending = []
-        if on_progress is not None:
-            on_progress(report.read)
+    pending: list[_Finalized] = []
+    # Parsing runs ahead in a helper thread; leaving this block in any way stops that thread.
+    with closing(_parsed_chunks(parser, path, batch_size, parser_cls.name)) as chunks:
+        for chunk in chunks:
+            for item in chunk:
+                report.read += 1
+                if isinstance(item, RecordError):
+                    if not skip_bad_rows:
+                        raise ImportAborted(item)
+                    report.rejected += 1
+                    rejects.append({"file": item.path, "location": item.location, "error": item.message})
+                    if len(report.errors) < 20:
+                        report.errors.append(str(item))
+                else:
+                    pending.append(item)
+                if len(pending) >= batch_size:
+                    writer.write(pending)
+                    pending = []
+                if on_progress is not None:
+                    on_progress(report.read)
     if pending:
         writer.write(pending)
     if rejects:
@@ -140,6 +148,90 @@ def import_file(
     return report
 
 
+_DONE = object()
+
+
+class _Finalized(NamedTuple):
+    """A finalized record with the hash and JSON text of its raw source record."""
+
+    record: DocumentRecord
+    digest: str
+    raw_json: Any
+
+
+def _parsed_chunks(
+    parser: Parser, path: Path, size: int, source_format: str
+) -> Generator[list[_Finalized | RecordError], None, None]:
+    """Parse, finalize and hash ``path`` in a helper thread, ``size`` items at a time, in file order.
+
+    Items are finalized records or the :class:`RecordError` of a record that could not be read or
+    finalized. The thread only parses (it never touches the session), so parsing overlaps the database
+    round trips of the caller, which releases the GIL while it waits; the queue holds at most two chunks,
+    so memory stays flat. An exception of the parser is re-raised here; leaving the loop early (an abort,
+    a database error) stops the thread before this generator returns.
+    """
+    chunks: queue.Queue[Any] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def put(value: Any) -> bool:
+        while not stop.is_set():
+            try:
+                chunks.put(value, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            items = parser.parse(path)
+            try:
+                chunk: list[_Finalized | RecordError] = []
+                for item in items:
+                    if isinstance(item, DocumentRecord):
+                        try:
+                            record = finalize(item, str(path))
+                        except RecordError as exc:
+                            chunk.append(exc)
+                        else:
+                            chunk.append(_Finalized(record, *hashed_record(source_format, record.raw)))
+                    else:
+                        chunk.append(item)
+                    if len(chunk) >= size:
+                        if not put(chunk):
+                            return
+                        chunk = []
+                if chunk and not put(chunk):
+                    return
+            finally:
+                close = getattr(items, "close", None)
+                if close is not None:
+                    close()
+        except BaseException as exc:  # handed to the consuming thread, which re-raises it
+            put(_Failure(exc))
+            return
+        put(_DONE)
+
+    worker = threading.Thread(target=produce, name=f"parse {path.name}", daemon=True)
+    worker.start()
+    try:
+        while True:
+            value = chunks.get()
+            if value is _DONE:
+                return
+            if isinstance(value, _Failure):
+                raise value.exc
+            yield value
+    finally:
+        stop.set()
+        worker.join()
+
+
+@dataclass(frozen=True)
+class _Failure:
+    exc: BaseException
+
+
 class _BatchWriter:
     """Writes chunks of finalized records: unchanged ones skipped, duplicates merged, the rest inserted."""
 
@@ -150,16 +242,48 @@ class _BatchWriter:
         self.report = report
         self.index = KeyIndex()
         self._raw_json: dict[str, Any] = {}
-
-    def write(self, records: list[DocumentRecord]) -> None:
-        hashed = [hashed_record(self.source_format, rec.raw) for rec in records]
-        hashes = [digest for digest, _ in hashed]
-        self._raw_json = {digest: payload for digest, payload in hashed}
-        known = set(
-            self.session.scalars(
-                select(DocumentSource.record_hash).where(DocumentSource.record_hash.in_(hashes))
+        self._postgres = session.get_bind().dialect.name == "postgresql"
+        #: Rows of ``documents`` the planner's statistics know of, and rows inserted since (PostgreSQL).
+        self._rows_in_stats = 0.0
+        self._rows_since_stats = 0
+        if self._postgres:
+            self._rows_in_stats = max(
+                0.0,
+                session.scalar(text("SELECT reltuples FROM pg_class WHERE oid = to_regclass('documents')"))
+                or 0.0,
             )
-        )
+
+    def _refresh_statistics(self) -> None:
+        """ANALYZE ``documents`` when this import has (at least) doubled it since its last statistics.
+
+        The duplicate lookups by ``title_key`` (a non-unique index) are only planned as index scans
+        when the planner knows the column is (nearly) unique; without statistics it assumes 200
+        distinct values, so a lookup of a few hundred keys becomes a sequential scan of the whole table,
+        every batch: the import of a file into a fresh or small store grew quadratically. Autovacuum
+        cannot help (it does not see this transaction's rows); ANALYZE inside the transaction does. The
+        geometric schedule (1k, 2k, 4k … rows) bounds its cost to about that of one ANALYZE of the
+        final table, and an import that adds little to a large store never runs it. (ANALYZE holds a
+        SHARE UPDATE EXCLUSIVE lock on the table until the import commits: a concurrent VACUUM or
+        ANALYZE of ``documents`` waits for it; reads and writes do not.)
+        """
+        if not self._postgres:
+            return
+        if self._rows_since_stats >= max(ANALYZE_MIN_ROWS, self._rows_in_stats):
+            self.session.execute(text("ANALYZE documents (title_key)"))
+            self._rows_in_stats += self._rows_since_stats
+            self._rows_since_stats = 0
+
+    def write(self, items: list[_Finalized]) -> None:
+        self._refresh_statistics()
+        records = [item.record for item in items]
+        hashes = [item.digest for item in items]
+        self._raw_json = {item.digest: item.raw_json for item in items}
+        known = {
+            row[0]
+            for row in rows_matching(
+                self.session, (DocumentSource.record_hash,), DocumentSource.record_hash, hashes
+            )
+        }
         self.index.load(self.session, records)
         new_rows: list[dict[str, Any]] = []
         new_records: list[tuple[DocumentRecord, str]] = []
@@ -189,6 +313,7 @@ class _BatchWriter:
             for placeholder, real_id in zip(sorted(local, reverse=True), ids, strict=True):
                 local[placeholder].id = real_id  # the index now points at the stored document
             self.report.new += len(ids)
+            self._rows_since_stats += len(ids)
         sources = [
             self._source(doc_id, rec, digest) for doc_id, (rec, digest) in zip(ids, new_records, strict=True)
         ]
@@ -209,7 +334,7 @@ class _BatchWriter:
             bulk_insert(self.session, DocumentSource.__table__, sources)  # type: ignore[arg-type]
 
     def _row(self, rec: DocumentRecord) -> dict[str, Any]:
-        row = {name: getattr(rec, name) for name in DOCUMENT_COLUMNS}
+        row = dict(zip(DOCUMENT_COLUMNS, _DOCUMENT_VALUES(rec), strict=True))
         row["source_format"] = self.source_format
         row["import_batch_id"] = self.batch_id
         return row

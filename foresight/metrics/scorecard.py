@@ -8,7 +8,8 @@ attribute      indicators
 =============  ==========================================================================
 novelty        ``novelty_distance`` (centroid cosine distance to the pre-window corpus),
                ``new_term_share``, ``first_appearance`` (later = newer)
-growth         ``log_share_slope`` (growth relative to the corpus), ``escore``, ``burst_weight``
+growth         ``burst_weight`` (Kleinberg), ``escore`` (Porter/Carley); ``log_share_slope`` is
+               shown beside them but not scored (see below)
 coherence      ``cohesion`` (mean cosine to the centroid), ``stability`` (best-match Jaccard
                across seeds/periods), ``silhouette``
 impact         ``citations_per_doc`` (field-normalised), ``forward_citations``, ``family_size``
@@ -18,13 +19,28 @@ uncertainty    ``seed_instability`` (1 − run-to-run stability across seeds), `
 
 Each indicator is normalised across themes (default: average rank scaled to [0, 1], robust to the heavy
 tails of EScores and burst weights; or min–max), reversed for sign −1 (``1 − v``), and an attribute is the
-mean of its available normalised indicators. The composite is ``Σ_a w_a·S_a / Σ_a w_a`` over the
-attributes available for the theme. Default weights are equal (0.2 each): the literature gives no basis
-for unequal ones; uncertainty enters positively because Rotolo et al. count it as a mark of emergence —
-set its weight to 0 for a "mature and safe" ranking. Coherence takes ``stability`` and uncertainty takes
-``seed_instability`` as separate inputs: feeding ``1 − stability`` from the same number to both would make
-the two attributes cancel in the composite, so prefer period-to-period (lineage) stability for coherence.
-The machinery keeps a sign field so that an indicator entering reversed (``1 − norm``) can be declared.
+mean of its available normalised, scored indicators. The composite is ``Σ_a w_a·S_a / Σ_a w_a`` over the
+attributes available for the theme.
+
+Growth. The Kleinberg burst weight is a likelihood-ratio statistic (how much better a doubled rate explains
+the periods in the burst than the theme's base rate), so it already discounts the Poisson noise of small
+counts. The 12-period OLS slope of ``ln(share)`` does not: for a theme with a handful of documents a period
+it mostly measures noise, and on the back-test (``bench/backtest.py``, design cut-offs 2025-10…2025-12) it
+ranked themes *against* their later growth (Spearman −0.38: a share that happened to be high lately
+regresses). It is therefore kept on the card as information, with its normalised value, but left out of
+the growth attribute (:data:`NOT_SCORED`). Recent-momentum variants (slope over the last 3–6 periods,
+bursts ending in the last 6 periods; :mod:`foresight.metrics.momentum`) did no better than chance there,
+so they are not added.
+
+Weights. Default ``w_growth = 1/3`` and ``1/6`` for each other attribute: growth counts twice, since it is
+the attribute that the forecast target (Klavans & Boyack's exceptional growth, analysis.md §4.12) is about;
+chosen on the design cut-offs above, not on the held-out ones. Uncertainty enters positively because
+Rotolo et al. count it as a mark of emergence — set its weight to 0 for a "mature and safe" ranking. No
+attribute rewards or penalises size: volume is no input. Coherence takes ``stability`` and uncertainty
+takes ``seed_instability`` as separate inputs: feeding ``1 − stability`` from the same number to both
+would make the two attributes cancel in the composite, so prefer period-to-period (lineage) stability for
+coherence. The machinery keeps a sign field so that an indicator entering reversed (``1 − norm``) can be
+declared.
 """
 
 from __future__ import annotations
@@ -58,9 +74,9 @@ INDICATORS: dict[str, tuple[tuple[str, int, str, str], ...]] = {
         ("first_appearance", 1, "first-appearance period (later = newer)", "首次出现时间（越晚越新）"),
     ),
     "growth": (
-        ("log_share_slope", 1, "slope of ln(share of corpus) per period", "语料占比对数的年均斜率"),
-        ("escore", 1, "Porter/Carley EScore", "Porter/Carley 涌现分数 EScore"),
         ("burst_weight", 1, "Kleinberg burst weight", "Kleinberg 突发权重"),
+        ("escore", 1, "Porter/Carley EScore", "Porter/Carley 涌现分数 EScore"),
+        ("log_share_slope", 1, "slope of ln(share of corpus) per period", "语料占比对数的每期斜率"),
     ),
     "coherence": (
         ("cohesion", 1, "mean cosine similarity of members to centroid", "成员文档与质心的平均余弦相似度"),
@@ -80,7 +96,17 @@ INDICATORS: dict[str, tuple[tuple[str, int, str, str], ...]] = {
 }
 
 KNOWN_INDICATORS = frozenset(name for rows in INDICATORS.values() for name, *_ in rows)
-DEFAULT_WEIGHTS: dict[str, float] = dict.fromkeys(ATTRIBUTES, 0.2)
+
+#: indicators shown on the card (raw and normalised) but left out of their attribute's mean → reason
+NOT_SCORED: dict[str, tuple[str, str]] = {
+    "log_share_slope": (
+        "noisy for small counts, regresses (back-test)",
+        "小样本计数噪声大、回归均值（回测）",
+    ),
+}
+
+#: growth counts twice (1/3), each other attribute 1/6; see the module docstring
+DEFAULT_WEIGHTS: dict[str, float] = {a: (1 / 3 if a == "growth" else 1 / 6) for a in ATTRIBUTES}
 
 _NORM_TEXT = {
     "rank": ("rank across themes scaled to [0,1]", "主题间排名归一化到[0,1]"),
@@ -96,6 +122,7 @@ class IndicatorScore:
     raw: float
     normalised: float  #: after the sign (NaN when missing)
     sign: int
+    scored: bool = True  #: False: shown only, not part of the attribute's mean (:data:`NOT_SCORED`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +132,7 @@ class ComponentScore:
     attribute: str
     label_en: str
     label_zh: str
-    value: float  #: mean of the available normalised indicators (NaN when none)
+    value: float  #: mean of the available normalised, scored indicators (NaN when none)
     inputs: tuple[IndicatorScore, ...]
     formula_en: str
     formula_zh: str
@@ -132,16 +159,23 @@ class Scorecard:
 
 
 def _formula(attribute: str, names: list[str], method: Normalisation) -> tuple[str, str]:
+    """``S_a = mean of [norm(i) …]`` over the scored indicators available, plus those shown only."""
     rows = {n: (s, en, zh) for n, s, en, zh in INDICATORS[attribute]}
     en_norm, zh_norm = _NORM_TEXT[method]
-    if not names:
-        return "no indicator available", "无可用指标"
-    en = " ; ".join(("1 − " if rows[n][0] < 0 else "") + f"norm({n}: {rows[n][1]})" for n in names)
-    zh = "；".join(("1 − " if rows[n][0] < 0 else "") + f"归一化({rows[n][2]})" for n in names)
-    return (
-        f"{ATTRIBUTES[attribute][0]} = mean of [{en}], norm = {en_norm}",
-        f"{ATTRIBUTES[attribute][1]} = 平均[{zh}]，归一化 = {zh_norm}",
-    )
+    scored = [n for n in names if n not in NOT_SCORED]
+    shown = [n for n in names if n in NOT_SCORED]
+    if not scored:
+        head_en, head_zh = "no indicator available", "无可用指标"
+    else:
+        en = " ; ".join(("1 − " if rows[n][0] < 0 else "") + f"norm({n}: {rows[n][1]})" for n in scored)
+        zh = "；".join(("1 − " if rows[n][0] < 0 else "") + f"归一化({rows[n][2]})" for n in scored)
+        head_en = f"{ATTRIBUTES[attribute][0]} = mean of [{en}], norm = {en_norm}"
+        head_zh = f"{ATTRIBUTES[attribute][1]} = 平均[{zh}]，归一化 = {zh_norm}"
+    if not shown:
+        return head_en, head_zh
+    tail_en = " ; ".join(f"{n} ({rows[n][1]}: {NOT_SCORED[n][0]})" for n in shown)
+    tail_zh = "；".join(f"{rows[n][2]}（{NOT_SCORED[n][1]}）" for n in shown)
+    return f"{head_en}; shown, not scored: {tail_en}", f"{head_zh}；仅展示、不计分：{tail_zh}"
 
 
 def emergence_scorecard(
@@ -151,8 +185,9 @@ def emergence_scorecard(
 ) -> Scorecard:
     """Score themes on Rotolo's five attributes and combine them.
 
-    ``S_{a,θ} = mean_{i∈a, available} ñ_i(θ)`` with ``ñ_i = norm_i`` (sign +1) or ``1 − norm_i`` (sign −1)
-    and ``norm_i`` the rank (default) or min–max normalisation of indicator ``i`` across the themes given;
+    ``S_{a,θ} = mean_{i∈a, available, scored} ñ_i(θ)`` with ``ñ_i = norm_i`` (sign +1) or
+    ``1 − norm_i`` (sign −1) and ``norm_i`` the rank (default) or min–max normalisation of indicator
+    ``i`` across the themes given;
     ``composite_θ = Σ_a w_a S_{a,θ} / Σ_{a: S_{a,θ} known} w_a``. See the module docstring for the
     indicator mapping (analysis.md §4.11; Rotolo, Hicks & Martin 2015).
 
@@ -161,7 +196,7 @@ def emergence_scorecard(
     indicators
         ``theme → {indicator name → raw value}``; missing, ``None`` or NaN values are left out.
     weights
-        ``attribute → weight ≥ 0``; attributes not named weigh 0. Default: 0.2 each.
+        ``attribute → weight ≥ 0``; attributes not named weigh 0. Default: growth 1/3, the others 1/6.
     normalisation
         ``"rank"`` or ``"minmax"``.
 
@@ -198,8 +233,12 @@ def emergence_scorecard(
             for name, sign, _, _ in rows:
                 v = float(norm[name][k])
                 if np.isfinite(v):
-                    inputs.append(IndicatorScore(name, raw(theme, name), v if sign > 0 else 1.0 - v, sign))
-            value = float(np.mean([i.normalised for i in inputs])) if inputs else float("nan")
+                    normalised = v if sign > 0 else 1.0 - v
+                    inputs.append(
+                        IndicatorScore(name, raw(theme, name), normalised, sign, name not in NOT_SCORED)
+                    )
+            scored = [i.normalised for i in inputs if i.scored]
+            value = float(np.mean(scored)) if scored else float("nan")
             en, zh = _formula(attr, [i.name for i in inputs], normalisation)
             comps.append(ComponentScore(attr, *ATTRIBUTES[attr], value, tuple(inputs), en, zh))
             if np.isfinite(value) and w[attr] > 0:

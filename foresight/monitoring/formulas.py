@@ -270,10 +270,12 @@ _ROWS: tuple[tuple[str, str, str, str, str, str], ...] = (
         "scorecard.composite",
         "Emergence composite",
         "涌现综合分",
-        "Rotolo's five attributes, each the mean of its indicators ranked across themes to [0, 1]; "
-        "composite = Σ_a w_a S_a / Σ_a w_a over the attributes available (w_a = 0.2)",
-        "Rotolo 五属性：各属性为其指标在主题间排名归一化到 [0,1] 后的均值；"
-        "综合分 = Σ_a w_a S_a / Σ_a w_a（仅计可用属性，w_a = 0.2）",
+        "Rotolo's five attributes, each the mean of its indicators ranked across themes to [0, 1] "
+        "(growth: Kleinberg burst weight and EScore; the log-share slope is shown, not scored); "
+        "composite = Σ_a w_a S_a / Σ_a w_a over the attributes available (w_growth = 1/3, others 1/6)",
+        "Rotolo 五属性：各属性为其指标在主题间排名归一化到 [0,1] 后的均值"
+        "（增长：Kleinberg 突发权重与 EScore；语料占比对数斜率仅展示、不计分）；"
+        "综合分 = Σ_a w_a S_a / Σ_a w_a（仅计可用属性，w_增长 = 1/3，其余 1/6）",
         "Rotolo, Hicks & Martin 2015; analysis.md §4.11",
     ),
     (

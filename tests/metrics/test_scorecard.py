@@ -9,9 +9,9 @@ import pytest
 from foresight.metrics.scorecard import ATTRIBUTES, DEFAULT_WEIGHTS, emergence_scorecard
 
 THEMES = {
-    "T1": {"novelty_distance": 0.1, "new_term_share": 0.2, "log_share_slope": 0.5, "cohesion": 0.9},
-    "T2": {"novelty_distance": 0.5, "new_term_share": 0.6, "log_share_slope": 0.1, "cohesion": 0.5},
-    "T3": {"novelty_distance": 0.3, "new_term_share": 0.4, "log_share_slope": 0.3, "cohesion": 0.7},
+    "T1": {"novelty_distance": 0.1, "new_term_share": 0.2, "burst_weight": 5.0, "cohesion": 0.9},
+    "T2": {"novelty_distance": 0.5, "new_term_share": 0.6, "burst_weight": 0.0, "cohesion": 0.5},
+    "T3": {"novelty_distance": 0.3, "new_term_share": 0.4, "burst_weight": 1.5, "cohesion": 0.7},
 }
 
 
@@ -21,19 +21,50 @@ def by_theme(card: object) -> dict[str, dict[str, float]]:
 
 def test_rank_normalised_components_and_composite_by_hand() -> None:
     # rank normalisation: novelty_distance (0.1, 0.5, 0.3) → (0, 1, 0.5), new_term_share the same;
-    # log_share_slope (0.5, 0.1, 0.3) → (1, 0, 0.5); cohesion (0.9, 0.5, 0.7) → (1, 0, 0.5)
+    # burst_weight (5, 0, 1.5) → (1, 0, 0.5); cohesion (0.9, 0.5, 0.7) → (1, 0, 0.5)
     # novelty = (0, 1, .5), growth = (1, 0, .5), coherence = (1, 0, .5); impact, uncertainty missing
-    # composite with equal weights over the 3 available: T1 (0+1+1)/3, T2 1/3, T3 0.5
+    # composite with the default weights (growth 1/3, novelty and coherence 1/6) over the 3 available:
+    # (N/6 + G/3 + C/6) / (2/3) = (N + 2G + C)/4 → T1 (0+2+1)/4 = 3/4, T2 (1+0+0)/4 = 1/4, T3 2/4
     card = emergence_scorecard(THEMES)
     v = by_theme(card)
     assert v["T1"]["novelty"] == 0.0 and v["T2"]["novelty"] == 1.0 and v["T3"]["novelty"] == 0.5
     assert v["T1"]["growth"] == 1.0 and v["T1"]["coherence"] == 1.0
     assert math.isnan(v["T1"]["impact"]) and math.isnan(v["T1"]["uncertainty"])
     comp = {t.theme: t.composite for t in card.themes}
-    assert comp == pytest.approx({"T1": 2 / 3, "T2": 1 / 3, "T3": 0.5})
+    assert comp == pytest.approx({"T1": 3 / 4, "T2": 1 / 4, "T3": 0.5})
     assert {t.theme: t.rank for t in card.themes} == {"T1": 1, "T3": 2, "T2": 3}
     assert card.themes[0].coverage == ("novelty", "growth", "coherence")
     assert card.weights == DEFAULT_WEIGHTS
+
+
+def test_default_weights_count_growth_twice() -> None:
+    assert DEFAULT_WEIGHTS["growth"] == pytest.approx(1 / 3)
+    assert all(DEFAULT_WEIGHTS[a] == pytest.approx(1 / 6) for a in ATTRIBUTES if a != "growth")
+    assert sum(DEFAULT_WEIGHTS.values()) == pytest.approx(1.0)
+    # equal weights give back the plain mean of the three available attributes: T1 (0+1+1)/3
+    equal = emergence_scorecard(THEMES, weights=dict.fromkeys(ATTRIBUTES, 0.2))
+    assert equal.themes[0].composite == pytest.approx(2 / 3)
+
+
+def test_log_share_slope_is_shown_but_not_scored() -> None:
+    themes = {
+        "a": {"log_share_slope": 0.4, "burst_weight": 0.0},
+        "b": {"log_share_slope": -0.2, "burst_weight": 3.0},
+        "c": {"log_share_slope": 0.1},
+    }
+    card = emergence_scorecard(themes)
+    v = by_theme(card)
+    # growth is the burst weight alone: a 0, b 1; c has no scored growth input
+    assert v["a"]["growth"] == 0.0 and v["b"]["growth"] == 1.0 and math.isnan(v["c"]["growth"])
+    growth_a = card.themes[0].components[1]
+    shown = {i.name: i for i in growth_a.inputs}
+    assert shown["log_share_slope"].raw == 0.4 and shown["log_share_slope"].normalised == 1.0
+    assert not shown["log_share_slope"].scored and shown["burst_weight"].scored
+    assert "shown, not scored: log_share_slope" in growth_a.formula_en
+    assert "仅展示、不计分" in growth_a.formula_zh
+    assert "norm(burst_weight" in growth_a.formula_en
+    growth_c = card.themes[2].components[1]
+    assert growth_c.formula_en.startswith("no indicator available; shown, not scored")
 
 
 def test_custom_weights_change_the_ranking() -> None:

@@ -127,7 +127,8 @@ class DocumentSource(Base):
     location: Mapped[str] = mapped_column(String(1100), doc="File and line or record number.")
     record_hash: Mapped[str] = mapped_column(String(64))
     #: Plain JSON (text) even on PostgreSQL: kept verbatim for provenance, never queried, and far cheaper
-    #: to write than JSONB.
+    #: to write than JSONB. On PostgreSQL it is TOAST-compressed with LZ4 where the server has it
+    #: (migration 0012; SQLAlchemy has no notation for a column's compression method).
     raw: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     document: Mapped[Document] = relationship(back_populates="sources")
