@@ -64,7 +64,11 @@ REPRESENTATIONS = ("neural", "lexical", "fused")
 
 
 def _tokens(text: str) -> list[str]:
-    """Words of one text, Chinese segmentation when it contains Han characters."""
+    """Words of one text, Chinese segmentation when it contains Han characters.
+
+    jieba's output is memoised per text (``foresight.text.segment``): the theme keywords of the same
+    corpus (``foresight.themes.represent``) reuse it instead of segmenting again.
+    """
     return tokenize(text, "zh" if has_han(text) else "en")
 
 

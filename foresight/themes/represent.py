@@ -15,7 +15,6 @@ the text (never across punctuation or a stop word in English), so labels read li
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
@@ -28,10 +27,9 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import CountVectorizer
 
-from foresight.text import STOPWORDS, has_han, tokenize
+from foresight.text import has_han, tokenize
+from foresight.text.tokenize import is_content_word, segment
 
-_CONTENT = re.compile(r"[^\W_]")
-_NUMBER = re.compile(r"^[\d.,\-+%]+$")
 #: A word as ``foresight.text.tokenize`` reads it, or one punctuation character.
 _RAW = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|[^\w\s]")
 
@@ -80,26 +78,18 @@ def _kept_latin(token: str) -> bool:
 def _han_runs(text: str) -> Iterator[list[str]]:
     """Runs of adjacent jieba words that ``tokenize`` would keep (same rules: stop words, length, digits).
 
-    Punctuation and every dropped word end a run.
+    Punctuation and every dropped word end a run. The segmentation is ``foresight.text.segment``'s, so
+    texts the lexical embedding already segmented are not cut again.
     """
     run: list[str] = []
-    for raw in _jieba().lcut(text):
-        word = raw.strip().lower()
-        if len(word) >= 2 and word not in STOPWORDS and _CONTENT.search(word) and not _NUMBER.match(word):
+    for word in segment(text):
+        if is_content_word(word):
             run.append(word)
         elif run:
             yield run
             run = []
     if run:
         yield run
-
-
-@lru_cache(maxsize=1)
-def _jieba() -> Any:
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
 
 
 def document_terms(text: str, language: str, ngram_range: tuple[int, int] = (1, 2)) -> list[str]:

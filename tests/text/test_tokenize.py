@@ -57,3 +57,35 @@ def test_tokenize_many_and_has_han() -> None:
     with pytest.raises(ValueError):
         tokenize_many(["a", "b"], ["en"])
     assert has_han("深度学习 deep learning") and not has_han("deep learning")
+
+
+def test_segment_is_memoised_and_changes_no_result() -> None:
+    from foresight.text.tokenize import clear_segment_cache, segment, segment_cache_info
+
+    text = "基于深度学习的图像识别方法研究，卷积神经网络 CNN 模型。"
+    clear_segment_cache()
+    cold = tokenize(text, "zh")
+    info = segment_cache_info()
+    assert (info.hits, info.misses, info.size) == (0, 1, 1)
+    assert tokenize(text, "zh") == cold
+    assert segment_cache_info().hits == 1
+    words = segment(text)
+    assert isinstance(words, tuple) and "cnn" in words and "，" in words  # punctuation kept here
+    assert [w for w in words if w in cold] == cold
+    clear_segment_cache()
+    assert segment_cache_info() == (0, 0, 0, segment_cache_info().maxsize)
+    assert segment("") == ()
+
+
+def test_segment_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    tok = importlib.import_module("foresight.text.tokenize")  # the package re-exports the function
+    monkeypatch.setattr(tok, "SEGMENT_CACHE_SIZE", 2)
+    tok.clear_segment_cache()
+    for text in ("深度学习", "图像识别", "神经网络"):
+        tok.segment(text)
+    assert tok.segment_cache_info().size == 2
+    tok.segment("深度学习")  # the oldest was dropped: segmented again
+    assert tok.segment_cache_info().misses == 4
+    tok.clear_segment_cache()

@@ -131,3 +131,21 @@ def test_centroids_and_representative_docs():
     assert representative_docs(X, labels, 1, C[1], k=5) == (2, 3)
     assert representative_docs(X, labels, 1, C[1], k=1) == (2,)
     assert representative_docs(X, labels, 7, C[1]) == ()
+
+
+def test_chinese_keywords_reuse_the_lexical_embedders_segmentation():
+    from foresight.embeddings.chinese import LexicalEmbedder
+    from foresight.text.tokenize import clear_segment_cache, segment_cache_info
+
+    zh = [t for t, lang in zip(EN_AND_ZH, LANGS, strict=True) if lang == "zh"]
+    clear_segment_cache()
+    cold = CTfidfRepresentation().fit(zh, GROUPS[6:], "zh")
+    clear_segment_cache()
+    LexicalEmbedder(n_components=2).fit_transform(zh)
+    misses = segment_cache_info().misses
+    warm = CTfidfRepresentation().fit(zh, GROUPS[6:], "zh")
+    assert segment_cache_info().misses == misses  # jieba ran once per text, for the embedder
+    assert warm.keywords_ == cold.keywords_
+    assert warm.labels_text_ == cold.labels_text_
+    assert list(warm.vocabulary_) == list(cold.vocabulary_)
+    clear_segment_cache()
