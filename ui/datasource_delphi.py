@@ -23,13 +23,13 @@ class DelphiEditError(Exception):
 @st.cache_data(ttl=ds.TTL_SECONDS, show_spinner=False)
 def _surveys(url: str) -> list[dict[str, Any]]:
     def work(session: Session) -> list[dict[str, Any]]:
-        return [surveys.survey_out(s) for s in surveys.list_surveys(session)]
+        return [{**surveys.survey_out(s), "generated": s.generated} for s in surveys.list_surveys(session)]
 
     return list(ds._read(url, work))
 
 
 def survey_list() -> list[dict[str, Any]]:
-    """Surveys with their items and rounds."""
+    """Surveys with their items and rounds; ``generated`` marks a demo survey with generated answers."""
     return _surveys(ds.database_url())
 
 

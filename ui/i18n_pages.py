@@ -143,6 +143,12 @@ PAGE_STRINGS: dict[str, tuple[str, str]] = {
     "delphi.no_invited": ("Nobody invited yet.", "尚未邀请任何专家。"),
     "delphi.results": ("Consensus and stability per item", "各条目共识度与稳定性"),
     "delphi.no_results": ("No results yet.", "尚无结果。"),
+    "delphi.generated": (
+        "Demo survey: every answer here is a GENERATED demo response from a generated panel, not an "
+        "expert's judgement. Use it to see the workflow, not as evidence.",
+        "演示调查：此处所有回答均为生成的演示回答（由生成的专家组给出），并非专家判断。"
+        "仅用于展示流程，不可作为依据。",
+    ),
     # priorities
     "prio.no_survey": (
         "No Delphi survey yet: the list is built from a survey's closed round.",

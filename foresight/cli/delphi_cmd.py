@@ -229,6 +229,35 @@ def results_cmd(
         typer.echo(f"round {r['number']}: {done}")
 
 
+@app.command("demo-panel")
+def demo_panel_cmd(
+    ctx: typer.Context,
+    run: Annotated[int | None, typer.Option("--run", help="Analysis run id; default the latest.")] = None,
+    experts: Annotated[int, typer.Option("--experts", min=1, max=500, help="Generated experts.")] = 24,
+    themes: Annotated[int, typer.Option("--themes", min=1, max=100, help="Top themes asked about.")] = 10,
+    rounds: Annotated[int, typer.Option("--rounds", min=1, max=2, help="Rounds to run.")] = 2,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed of the answers; default FORESIGHT_RANDOM_SEED.")
+    ] = None,
+) -> None:
+    """A demo survey on the run's top themes, answered by a GENERATED panel (labelled so in the data)."""
+    from foresight.cli.demo_steps import create_demo_survey, demo_survey_table
+
+    st = state(ctx)
+    try:
+        result = create_demo_survey(
+            st, run_id=run, n_experts=experts, n_themes=themes, rounds=rounds, seed=seed
+        )
+    except DelphiError as exc:
+        raise _fail(exc) from exc
+    st.console.print(demo_survey_table(result))
+    st.console.print(
+        f"next: foresight delphi results --survey {result.survey_id} ; "
+        f"foresight priorities build --survey {result.survey_id}",
+        soft_wrap=True,
+    )
+
+
 @serve_app.command("api")
 def serve_api(
     ctx: typer.Context,

@@ -1,8 +1,10 @@
 """``foresight demo``: the main job on the embedded default, end to end, with a closing summary.
 
 Steps: import the demo corpus → analyse it (themes, fields, indicators, lineage, alerts) → link themes to
-the scenario catalogue → export the knowledge graph → write the monitoring report → start the API and the
-dashboard on 127.0.0.1 (skipped with ``--no-serve``). Each step is also a command of its own.
+the scenario catalogue → export the knowledge graph → write the monitoring report → a demo Delphi survey on
+the top themes, answered by a generated panel (labelled as generated in the data and the dashboard) → a
+priority list from it, exported to CSV, XLSX and a report → start the API and the dashboard on 127.0.0.1
+(skipped with ``--no-serve``). Each step is also a command of its own.
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ import typer
 from rich.table import Table
 
 from foresight.cli.context import CliState, state
+from foresight.cli.demo_steps import build_and_export_priorities, create_demo_survey, demo_survey_rows
 from foresight.cli.docs_cmd import print_stats
 from foresight.cli.ingest_cmd import _summary_table, run_imports
 from foresight.corpus import corpus_stats
 from foresight.db.session import session_scope
+from foresight.delphi.service import DelphiError
 from foresight.embeddings import SentenceTransformerBackend
+from foresight.embeddings.cache import count as cached_vectors
 from foresight.graph.service import export_run_graph
 from foresight.reports.render import build_report
 from foresight.scenarios.catalogue import import_catalogue
@@ -52,6 +57,8 @@ def demo(
     ] = True,
     api_port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     ui_port: Annotated[int, typer.Option(min=1, max=65535)] = 8501,
+    experts: Annotated[int, typer.Option(min=1, max=500, help="Generated experts of the demo panel.")] = 24,
+    survey_themes: Annotated[int, typer.Option(min=1, max=100, help="Top themes in the demo survey.")] = 10,
 ) -> None:
     """Run the whole foresight loop on the demo corpus and serve the results (see the README)."""
     st = state(ctx)
@@ -77,6 +84,8 @@ def demo(
     t0 = time.perf_counter()
     from foresight.cli.analysis_cmd import progress_reporter
 
+    with session_scope(engine) as session:
+        vectors_before = cached_vectors(session)
     with progress_reporter(st.console) as on_step:
         result = run_analysis(
             engine,
@@ -84,6 +93,8 @@ def demo(
             AnalysisOptions(stability_runs=stability_runs, seed=st.settings.random_seed, label="demo"),
             on_step=on_step,
         )
+    with session_scope(engine) as session:
+        new_vectors = cached_vectors(session) - vectors_before
     for warning in result.warnings:
         st.console.print(f"[yellow]note:[/] {warning}", soft_wrap=True)
     _step(st, timings, "analysis (themes, indicators, lineage, alerts)", t0)
@@ -107,6 +118,18 @@ def demo(
     report = build_report(engine, out / "report", result.run_id, None, None, None, 10, None)
     _step(st, timings, "report", t0)
 
+    t0 = time.perf_counter()
+    try:
+        survey = create_demo_survey(st, run_id=result.run_id, n_experts=experts, n_themes=survey_themes)
+    except DelphiError as exc:
+        st.console.print(f"[red]error:[/] demo survey: {exc}", soft_wrap=True)
+        raise typer.Exit(code=1) from exc
+    _step(st, timings, "demo Delphi survey (generated demo responses)", t0)
+
+    t0 = time.perf_counter()
+    priorities = build_and_export_priorities(st, survey.survey_id, out)
+    _step(st, timings, "priority list", t0)
+
     with session_scope(engine) as session:
         print_stats(st.console, corpus_stats(session))
     table = Table(title="demo artefacts", show_edge=False)
@@ -114,10 +137,18 @@ def demo(
     table.add_column("where / figures")
     table.add_row("analysis run", f"{result.run_id}: {result.n_themes} themes in {result.n_fields} fields, "
                   f"noise {result.noise_share_after:.1%} ({result.representation})")  # fmt: skip
+    table.add_row("import", f"{sum(r.new for r in reports):,} new, {sum(r.unchanged for r in reports):,} "
+                  f"unchanged, {sum(r.merged for r in reports):,} merged")  # fmt: skip
+    table.add_row("embeddings", f"{new_vectors:,} new, {vectors_before:,} from the cache")
     table.add_row("scenario links", str(links))
     table.add_row("knowledge graph", ", ".join(str(p) for p in graph_files))
     table.add_row("report", f"{report.markdown}, {report.html}")
-    table.add_row("time", ", ".join(f"{k} {v:.0f}s" for k, v in timings.items()))
+    for what, value in demo_survey_rows(survey):
+        table.add_row(what, value)
+    table.add_row(f"priority list {priorities.list_id}", f"{priorities.n_entries} entries (inputs: generated "
+                  "demo responses): " + ", ".join(str(p) for p in priorities.files))  # fmt: skip
+    table.add_row("time", ", ".join(f"{k} {v:.0f}s" for k, v in timings.items())
+                  + f"; total {sum(timings.values()):.0f}s")  # fmt: skip
     st.console.print(table)
     if serve:
         serve_all(st, api_port, ui_port)

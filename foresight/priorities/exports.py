@@ -1,8 +1,9 @@
 """Planner-ready exports of a priority list: CSV, XLSX (with codebook) and JSON (with a JSON Schema).
 
-* **CSV** — one row per entry over :data:`~foresight.priorities.codebook.PRIORITY_COLUMNS` (UTF-8 with a
-  BOM so spreadsheet programs read the Chinese titles; lists joined by ``;``; floats in full precision);
-  :func:`read_csv` parses it back into typed rows.
+* **CSV** — one row per entry over :data:`~foresight.priorities.codebook.PRIORITY_COLUMNS` (plus
+  ``delphi_inputs`` = "generated demo responses" when the survey was answered by a generated demo panel;
+  UTF-8 with a BOM so spreadsheet programs read the Chinese titles; lists joined by ``;``; floats in full
+  precision); :func:`read_csv` parses it back into typed rows.
 * **XLSX** — sheets ``priorities`` (as the CSV), ``components`` (one row per entry × component),
   ``sensitivity`` (one row per weight change × item), ``provenance`` (settings, exclusions with reasons,
   the cut, agreement and the provenance passed in) and ``codebook`` (every column of every sheet with
@@ -42,17 +43,38 @@ from foresight.priorities.model import COMPONENT_LABELS, PriorityList
 
 SCHEMA_FILE = "priority_list.schema.json"
 SHEETS = ("priorities", "components", "sensitivity", "provenance", "codebook")
+GENERATED_NOTE = "generated demo responses (not real experts) / 生成的演示回答（非真实专家）"
+#: the extra last column of a list built from a survey answered by generated demo responses
+DELPHI_INPUTS_COLUMN = Column(
+    "priorities",
+    "delphi_inputs",
+    "str",
+    "德尔菲输入来源",
+    "Source of the Delphi inputs (present only when they are generated demo responses)",
+    f"'{GENERATED_NOTE}' when provenance.generated_responses is true",
+)
+
+
+def is_generated(plist: PriorityList) -> bool:
+    """Whether the list's Delphi inputs are generated demo responses (``provenance.generated_responses``)."""
+    return bool(plist.provenance.get("generated_responses"))
+
+
+def priority_columns(plist: PriorityList) -> tuple[Column, ...]:
+    """:data:`PRIORITY_COLUMNS`, plus :data:`DELPHI_INPUTS_COLUMN` for a list from generated responses."""
+    return PRIORITY_COLUMNS + ((DELPHI_INPUTS_COLUMN,) if is_generated(plist) else ())
 
 
 def entry_rows(plist: PriorityList) -> list[dict[str, Any]]:
     """The entries as flat typed rows (see :func:`~foresight.priorities.codebook.entry_row`)."""
-    return [entry_row(e) for e in plist.entries]
+    extra = {DELPHI_INPUTS_COLUMN.name: GENERATED_NOTE} if is_generated(plist) else {}
+    return [entry_row(e) | extra for e in plist.entries]
 
 
 def write_csv(plist: PriorityList, path: str | Path) -> Path:
-    """Write one row per entry; column order = :data:`PRIORITY_COLUMNS`."""
+    """Write one row per entry; column order = :func:`priority_columns`."""
     p = Path(path)
-    names = [c.name for c in PRIORITY_COLUMNS]
+    names = [c.name for c in priority_columns(plist)]
     with p.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(names)
@@ -63,7 +85,7 @@ def write_csv(plist: PriorityList, path: str | Path) -> Path:
 
 def read_csv(path: str | Path) -> list[dict[str, Any]]:
     """Read a CSV written by :func:`write_csv` back into typed rows (equal to :func:`entry_rows`)."""
-    kinds = {c.name: c.kind for c in PRIORITY_COLUMNS}
+    kinds = {c.name: c.kind for c in (*PRIORITY_COLUMNS, DELPHI_INPUTS_COLUMN)}
     with Path(path).open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
         unknown = set(reader.fieldnames or ()) - set(kinds)
@@ -93,8 +115,9 @@ def write_xlsx(plist: PriorityList, path: str | Path) -> Path:
     ws = wb.active
     assert ws is not None
     ws.title = "priorities"
-    names = [c.name for c in PRIORITY_COLUMNS]
-    _sheet(ws, PRIORITY_COLUMNS, [[r[n] for n in names] for r in entry_rows(plist)])
+    columns = priority_columns(plist)
+    names = [c.name for c in columns]
+    _sheet(ws, columns, [[r[n] for n in names] for r in entry_rows(plist)])
 
     comp_rows = []
     for e in plist.entries:
@@ -139,7 +162,8 @@ def write_xlsx(plist: PriorityList, path: str | Path) -> Path:
                 )
     _sheet(wb.create_sheet("sensitivity"), SENSITIVITY_COLUMNS, sens_rows)
     _sheet(wb.create_sheet("provenance"), PROVENANCE_COLUMNS, provenance_rows(plist))
-    codebook_rows = [[c.sheet, c.name, c.kind, c.meaning_zh, c.meaning_en, c.formula] for c in CODEBOOK]
+    described = (*CODEBOOK, DELPHI_INPUTS_COLUMN) if is_generated(plist) else CODEBOOK
+    codebook_rows = [[c.sheet, c.name, c.kind, c.meaning_zh, c.meaning_en, c.formula] for c in described]
     _sheet(wb.create_sheet("codebook"), [c for c in CODEBOOK if c.sheet == "codebook"], codebook_rows)
     p = Path(path)
     wb.save(p)

@@ -137,6 +137,7 @@ def report_context(
     ]
     return {
         "title": title or "Priority technology list / 关键技术清单",
+        "generated": bool(plist.provenance.get("generated_responses")),
         "preset": s.preset or "custom / 自定义",
         "view": s.view,
         "weights": weights,

@@ -315,6 +315,8 @@ def build_priority_list(
         "random_state": random_state,
         "items": items,
     }
+    if get_survey(session, survey_id).generated:  # demo surveys: say so in every export of the list
+        provenance["generated_responses"] = True
     plist = analyse(
         build_list(inputs, settings, provenance=provenance), inputs, n_boot=n_boot, random_state=random_state
     )

@@ -31,6 +31,7 @@ def test_delphi_page_shows_survey_rates_results_and_coverage(open_app: OpenApp) 
     coverage = [c for c in at.get("plotly_chart") if "Panel coverage" in c.proto.spec]
     assert coverage
     assert any("sign in" in i.value for i in at.info)
+    assert not [w for w in at.warning if "GENERATED" in w.value]  # a real survey: no demo notice
 
 
 def test_create_survey_and_invite(edit_app: Callable[[str], AppTest], edit_store: dict[str, Any]) -> None:
@@ -66,3 +67,20 @@ def test_create_survey_and_invite(edit_app: Callable[[str], AppTest], edit_store
     with session_scope(make_engine(edit_store["url"])) as session:
         rounds = session.scalars(select(Round).where(Round.survey_id == new_id)).all()
         assert [(r.number, r.status) for r in rounds] == [(1, "closed")]
+
+
+def test_generated_demo_survey_shows_a_warning(
+    edit_app: Callable[[str], AppTest], edit_store: dict[str, Any]
+) -> None:
+    from foresight.delphi.service.demo import run_demo_survey
+
+    with session_scope(make_engine(edit_store["url"])) as session:
+        demo = run_demo_survey(session, n_experts=6, n_themes=2, seed=1, rounds=1)
+    at = edit_app("delphi")
+    picked = at.selectbox(key=next(s.key for s in at.selectbox if s.key and s.key.startswith("d_pick_")))
+    assert picked.value == demo.survey_id  # the newest survey is shown first
+    warnings = [w.value for w in at.warning if "GENERATED demo response" in w.value]
+    assert len(warnings) == 1
+    picked.set_value(edit_store["survey_id"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [w for w in at.warning if "GENERATED demo response" in w.value]

@@ -99,6 +99,8 @@ def manage_section(survey: dict[str, Any], actor: str) -> None:
 
 
 def survey_section(survey: dict[str, Any], lang: str) -> None:
+    if survey.get("generated"):
+        st.warning(t("delphi.generated"), icon=":material/science:")
     rounds = ", ".join(f"#{r['number']} ({r['status']})" for r in survey["rounds"])
     st.markdown(
         t(
@@ -139,7 +141,8 @@ def survey_section(survey: dict[str, Any], lang: str) -> None:
 
 def survey_name(survey: dict[str, Any], lang: str) -> str:
     first, second = ("title_zh", "title_en") if lang == "zh" else ("title_en", "title_zh")
-    return f"#{survey['id']} · {survey[first] or survey[second]}"
+    mark = " ⚠" if survey.get("generated") else ""
+    return f"#{survey['id']} · {survey[first] or survey[second]}{mark}"
 
 
 def main() -> None:

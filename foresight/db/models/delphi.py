@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -55,6 +56,9 @@ class Expert(Base):
     fields: Mapped[list[str]] = mapped_column(default=list)
     languages: Mapped[list[str]] = mapped_column(default=list)
     coi_notes: Mapped[str | None] = mapped_column(Text)
+    generated: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), doc="A generated demo expert, not a real person."
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -76,6 +80,9 @@ class Survey(Base):
     status: Mapped[str] = mapped_column(String(10), default="draft")
     realtime: Mapped[bool] = mapped_column(Boolean, default=False)
     min_group_size: Mapped[int] = mapped_column(Integer, default=5)
+    generated: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), doc="Answered by generated demo responses only."
+    )
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), doc="Rules frozen here.")

@@ -9,7 +9,7 @@ pglz; SQLite has no such setting. No index changes: every duplicate lookup of an
 served by an index (see ``foresight.ingest.service._BatchWriter._refresh_statistics``).
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-11-22 21:00:00.000000
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from sqlalchemy import text
 
 revision: str = "0012"
-down_revision: str | Sequence[str] | None = "0010"
+down_revision: str | Sequence[str] | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
