@@ -3,7 +3,7 @@
 Two sets, both lower-case:
 
 - ``STOPWORDS_EN``: English function words plus the boilerplate of scientific abstracts and patent
-  claims ("propose", "paper", "results", "wherein" ...), which carry no theme.
+  claims ("propose", "paper", "results", "wherein", "said", "plurality" ...), which carry no theme.
 - ``STOPWORDS_ZH``: Chinese function words (as segmented by jieba) plus the boilerplate of Chinese
   journal abstracts and patents (本文, 研究, 提出, 结果表明 ...).
 
@@ -42,6 +42,7 @@ outperforms paper particular performance present presented presents problem prob
 proposes provide provided provides recent recently respectively result results second show showed shown
 shows significant significantly state study studied studies superior task tasks three two use used uses
 using various way work works
+disclosed disclosure embodiment embodiments invention inventions plurality relate relates said thereof
 """
 
 _ZH_FUNCTION = """

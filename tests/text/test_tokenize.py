@@ -89,3 +89,9 @@ def test_segment_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     tok.segment("深度学习")  # the oldest was dropped: segmented again
     assert tok.segment_cache_info().misses == 4
     tok.clear_segment_cache()
+
+
+def test_patent_claim_boilerplate_is_no_keyword() -> None:
+    """The English counterpart of 本发明/所述: patent phrasing must not become a theme's keyword."""
+    text = "The present invention relates to a battery, wherein said plurality of electrodes thereof"
+    assert tokenize(text, "en") == ["battery", "electrodes"]
