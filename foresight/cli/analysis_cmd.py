@@ -68,6 +68,12 @@ def analyze(
     min_samples: Annotated[
         int | None, typer.Option(min=1, help="HDBSCAN min_samples; default scales.")
     ] = None,
+    max_theme_share: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0, max=1.0, help="Largest share of the corpus one theme may hold (mixed corpora)."
+        ),
+    ] = None,
     no_reassign: Annotated[bool, typer.Option("--no-reassign", help="Leave outliers as noise.")] = False,
     fields: Annotated[
         int | None, typer.Option("--fields", min=1, help="Number of fields; default ~√themes.")
@@ -90,6 +96,7 @@ def analyze(
             representation=representation,
             min_cluster_size=min_cluster_size,
             min_samples=min_samples,
+            max_theme_share=max_theme_share,
             reassign_outliers=not no_reassign,
             n_fields=fields,
             stability_runs=stability_runs,

@@ -59,6 +59,15 @@ def demo(
     ui_port: Annotated[int, typer.Option(min=1, max=65535)] = 8501,
     experts: Annotated[int, typer.Option(min=1, max=500, help="Generated experts of the demo panel.")] = 24,
     survey_themes: Annotated[int, typer.Option(min=1, max=100, help="Top themes in the demo survey.")] = 10,
+    max_theme_share: Annotated[
+        float,
+        typer.Option(
+            min=0.01,
+            max=1.0,
+            help="Largest share of the corpus one theme may hold: the demo mixes arXiv papers, US patents "
+            "and Chinese abstracts, and without a cap a whole source comes out as one theme.",
+        ),
+    ] = 0.1,
 ) -> None:
     """Run the whole foresight loop on the demo corpus and serve the results (see the README)."""
     st = state(ctx)
@@ -90,7 +99,12 @@ def demo(
         result = run_analysis(
             engine,
             st.settings,
-            AnalysisOptions(stability_runs=stability_runs, seed=st.settings.random_seed, label="demo"),
+            AnalysisOptions(
+                stability_runs=stability_runs,
+                seed=st.settings.random_seed,
+                label="demo",
+                max_theme_share=max_theme_share,
+            ),
             on_step=on_step,
         )
     with session_scope(engine) as session:

@@ -29,6 +29,10 @@ class HDBSCANClusterer(ClusterMixin, BaseEstimator):
         How clusters are chosen from the condensed tree.
     cluster_selection_epsilon : float, default=0.0
         Clusters closer than this are merged.
+    max_cluster_share : float or None, default=None
+        With ``"eom"``, a cluster holding more than this share of the samples is not selected as a whole:
+        its sub-clusters are (HDBSCAN's ``max_cluster_size``). ``None`` means no limit; so does a cap
+        below ten times ``min_cluster_size`` (small corpora).
     metric : str, default="euclidean"
         Metric in the reduced space.
     gen_min_span_tree : bool, default=False
@@ -54,6 +58,7 @@ class HDBSCANClusterer(ClusterMixin, BaseEstimator):
         min_samples: int | None = None,
         cluster_selection_method: str = "eom",
         cluster_selection_epsilon: float = 0.0,
+        max_cluster_share: float | None = None,
         metric: str = "euclidean",
         gen_min_span_tree: bool = False,
         core_dist_n_jobs: int = 1,
@@ -62,6 +67,7 @@ class HDBSCANClusterer(ClusterMixin, BaseEstimator):
         self.min_samples = min_samples
         self.cluster_selection_method = cluster_selection_method
         self.cluster_selection_epsilon = cluster_selection_epsilon
+        self.max_cluster_share = max_cluster_share
         self.metric = metric
         self.gen_min_span_tree = gen_min_span_tree
         self.core_dist_n_jobs = core_dist_n_jobs
@@ -87,11 +93,18 @@ class HDBSCANClusterer(ClusterMixin, BaseEstimator):
         mcs = max(2, min(self.min_cluster_size, n))
         min_samples = self.min_samples if self.min_samples is not None else mcs
         min_samples = max(1, min(min_samples, n - 1))
+        share = self.max_cluster_share
+        if share is not None and not 0 < share <= 1:
+            raise ValueError(f"max_cluster_share must be in (0, 1], got {share}")
+        max_size = int(share * n) if share is not None and share < 1 else 0
+        if max_size < 10 * mcs:
+            max_size = 0  # small corpora: a cap near the smallest theme would forbid real clusters
         self.model_ = hdbscan.HDBSCAN(
             min_cluster_size=mcs,
             min_samples=min_samples,
             cluster_selection_method=self.cluster_selection_method,
             cluster_selection_epsilon=self.cluster_selection_epsilon,
+            max_cluster_size=max_size,
             metric=self.metric,
             gen_min_span_tree=self.gen_min_span_tree,
             core_dist_n_jobs=self.core_dist_n_jobs,
@@ -108,6 +121,7 @@ class HDBSCANClusterer(ClusterMixin, BaseEstimator):
             "min_samples": min_samples,
             "cluster_selection_method": self.cluster_selection_method,
             "cluster_selection_epsilon": self.cluster_selection_epsilon,
+            "max_cluster_size": max_size,
             "metric": self.metric,
         }
         return self

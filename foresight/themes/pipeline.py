@@ -66,6 +66,10 @@ class ThemeModel(BaseEstimator):
     min_samples : int or None, default=None
         HDBSCAN density smoothing (default clusterer only); ``None`` derives it from
         ``min_cluster_size``.
+    max_theme_share : float or None, default=None
+        Largest share of the corpus one cluster may hold (default clusterer only): above it HDBSCAN's
+        sub-clusters are taken instead. Useful for corpora mixing sources (papers, patents, Chinese
+        abstracts), where a whole source can otherwise come out as one theme. ``None``: no limit.
     reassign_outliers : bool, default=True
         Give documents HDBSCAN left as noise a theme (also applied by ``predict``).
     reassign_strategy : {"centroid", "soft"}, default="centroid"
@@ -121,6 +125,7 @@ class ThemeModel(BaseEstimator):
         representation: Any = None,
         min_cluster_size: int | None = None,
         min_samples: int | None = None,
+        max_theme_share: float | None = None,
         reassign_outliers: bool = True,
         reassign_strategy: str = "centroid",
         reassign_threshold: float | None = None,
@@ -135,6 +140,7 @@ class ThemeModel(BaseEstimator):
         self.representation = representation
         self.min_cluster_size = min_cluster_size
         self.min_samples = min_samples
+        self.max_theme_share = max_theme_share
         self.reassign_outliers = reassign_outliers
         self.reassign_strategy = reassign_strategy
         self.reassign_threshold = reassign_threshold
@@ -197,7 +203,9 @@ class ThemeModel(BaseEstimator):
 
         t0 = time.perf_counter()
         if self.clusterer is None:
-            self.clusterer_ = HDBSCANClusterer(min_cluster_size=mcs, min_samples=min_samples)
+            self.clusterer_ = HDBSCANClusterer(
+                min_cluster_size=mcs, min_samples=min_samples, max_cluster_share=self.max_theme_share
+            )
         else:
             self.clusterer_ = _with_seed(self.clusterer, self.random_state)
         self.clusterer_.fit(self.reduced_)

@@ -88,6 +88,7 @@ class AnalysisOptions:
     representation: str = "auto"
     min_cluster_size: int | None = None
     min_samples: int | None = None
+    max_theme_share: float | None = None
     reassign_outliers: bool = True
     n_fields: int | None = None
     stability_runs: int = 2
@@ -100,6 +101,8 @@ class AnalysisOptions:
             raise AnalysisError(f"representation must be one of {', '.join(REPRESENTATIONS)}")
         if self.min_cluster_size is not None and self.min_cluster_size < 2:
             raise AnalysisError("min_cluster_size must be at least 2")
+        if self.max_theme_share is not None and not 0 < self.max_theme_share <= 1:
+            raise AnalysisError("max_theme_share must be in (0, 1]")
         if self.stability_runs < 0:
             raise AnalysisError("stability_runs must not be negative")
 
@@ -221,6 +224,7 @@ def run_analysis(
     model = ThemeModel(
         min_cluster_size=options.min_cluster_size,
         min_samples=options.min_samples,
+        max_theme_share=options.max_theme_share,
         reassign_outliers=options.reassign_outliers,
         n_fields=options.n_fields,
         random_state=options.seed,

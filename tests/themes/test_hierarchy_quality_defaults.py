@@ -133,3 +133,20 @@ def test_hdbscan_clusterer_predict_and_membership():
     clustered = clusterer.labels_ >= 0
     assert np.array_equal(member.argmax(axis=1)[clustered], clusterer.labels_[clustered])
     assert clusterer.membership(X[:5]).shape == (5, 3)
+
+
+def test_max_cluster_share_splits_a_source_sized_blob():
+    """A blob holding most of the corpus, made of four tight sub-groups: without a cap HDBSCAN's
+    excess-of-mass keeps it whole; with the cap its sub-clusters become the themes."""
+    rng = np.random.default_rng(0)
+    sub = [rng.normal(loc=(1.0 * i, 0.0), scale=0.25, size=(150, 2)) for i in range(4)]
+    far = rng.normal(loc=(0.0, 200.0), scale=0.15, size=(100, 2))
+    X = np.vstack([*sub, far])
+    whole = HDBSCANClusterer(min_cluster_size=20, min_samples=5).fit(X)
+    capped = HDBSCANClusterer(min_cluster_size=20, min_samples=5, max_cluster_share=0.3).fit(X)
+    biggest = np.bincount(whole.labels_[whole.labels_ >= 0]).max()
+    assert biggest == 600 and whole.n_clusters_ == 2
+    assert capped.n_clusters_ >= 5 and np.bincount(capped.labels_[capped.labels_ >= 0]).max() <= 210
+    assert capped.params_["max_cluster_size"] == 210
+    with pytest.raises(ValueError, match="max_cluster_share"):
+        HDBSCANClusterer(max_cluster_share=1.5).fit(X)
