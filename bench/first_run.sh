@@ -37,4 +37,4 @@ printf '%-44s %6s s\n' "install (venv, torch CPU, packages)" "$(secs "$t0" "$t1"
 printf '%-44s %6s s\n' "first loop (make demo --no-serve)" "$(secs "$t1" "$t2")"
 printf '%-44s %6s s\n' "repeated loop (cached embeddings)" "$(secs "$t2" "$t3")"
 echo "per-step times of each loop (from its summary):"
-grep -h "^ *time " "$WORK/demo-1.log" "$WORK/demo-2.log" || true
+grep -h -A4 "^ *time " "$WORK/demo-1.log" "$WORK/demo-2.log" || true

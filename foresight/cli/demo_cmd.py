@@ -154,7 +154,10 @@ def demo(
     table.add_row("import", f"{sum(r.new for r in reports):,} new, {sum(r.unchanged for r in reports):,} "
                   f"unchanged, {sum(r.merged for r in reports):,} merged")  # fmt: skip
     table.add_row("embeddings", f"{new_vectors:,} new, {vectors_before:,} from the cache")
-    table.add_row("scenario links", str(links))
+    table.add_row(
+        "scenario links",
+        f"{links.n_links} links between {links.n_themes} themes and {links.n_scenarios} scenarios",
+    )
     table.add_row("knowledge graph", ", ".join(str(p) for p in graph_files))
     table.add_row("report", f"{report.markdown}, {report.html}")
     for what, value in demo_survey_rows(survey):
