@@ -1,24 +1,8 @@
 """Value objects of priority-technology lists (关键技术清单): inputs, weights, presets, settings and lists.
 
 A priority list ranks items (analyst-approved themes that went through the Delphi) by a composite score
-``P_i = Σ_c w_c · x̃_ic`` over *components* ``c`` (delphi.md §4.5): Delphi indices on 0–100 taken from
-:mod:`foresight.delphi.aggregation` and data indicators of the theme (emergence composite from
-:mod:`foresight.metrics.scorecard`, growth = slope of ln(share of corpus), Kleinberg burst weight).
-``x̃`` is the min–max normalised value (see :mod:`foresight.priorities.scoring`) and the weights ``w_c``
-are non-negative and sum to 1. Every component enters with "higher = higher priority":
-
-===============  =====================================================================================
-component        meaning (source)
-===============  =====================================================================================
-importance       importance index 0–100 (Delphi, overall importance question)
-urgency          urgency index 0–100 from the technological realisation year (earlier = higher)
-urgency_social   the same for social implementation / diffusion
-gap              R&D-position gap 0–100 (leading 0, on par 50, behind 100): *catch-up* priority
-feasibility      100·(1 − constraint severity) (Delphi constraints question)
-emergence        Rotolo emergence composite in [0, 1] (metrics scorecard)
-growth           slope of ln(theme share of corpus) per period (metrics growth)
-burst            Kleinberg burst weight (metrics burst)
-===============  =====================================================================================
+over components (Delphi indices and data indicators; the table of components is in
+:mod:`foresight.priorities.components`).
 
 The components and their labels are defined in :mod:`foresight.priorities.components`, the inputs in
 :mod:`foresight.priorities.inputs` and the weights, presets and list settings in

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import numpy as np
@@ -27,18 +26,9 @@ from foresight.themes.hierarchy import Field, field_centroids, group_themes
 from foresight.themes.reduce import UMAPReducer, l2_normalize
 from foresight.themes.represent import CTfidfRepresentation
 from foresight.themes.summary import Theme, centroids, representative_docs
+from foresight.themes.versions import FIT_PACKAGES, package_versions
 
 REASSIGN_STRATEGIES = ("centroid", "soft")
-
-
-def _versions() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for pkg in ("numpy", "scikit-learn", "umap-learn", "hdbscan", "jieba"):
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            out[pkg] = "absent"
-    return out
 
 
 def _with_seed(estimator: Any, random_state: int | None) -> Any:
@@ -364,7 +354,7 @@ class ThemeModel(BaseEstimator):
             "field_distance_threshold": self.field_distance_threshold,
             "field_linkage": self.field_linkage,
             "n_representative_docs": self.n_representative_docs,
-            "versions": _versions(),
+            "versions": package_versions(FIT_PACKAGES),
         }
 
     # -------------------------------------------------------------- predict

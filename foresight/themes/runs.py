@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any, TypeVar
 
 import numpy as np
@@ -35,6 +34,7 @@ from foresight.settings import Settings
 from foresight.themes.persist import store_run
 from foresight.themes.pipeline import ThemeModel
 from foresight.themes.quality import theme_silhouettes, theme_stability
+from foresight.themes.versions import package_versions
 
 REPRESENTATIONS = ("auto", "neural", "lexical", "fused")
 _S = TypeVar("_S", bound=Select)
@@ -121,14 +121,10 @@ class AnalysisResult:
 
 
 def library_versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for pkg in ("foresight", "numpy", "scikit-learn", "umap-learn", "hdbscan", "sentence-transformers",
-                "torch", "jieba", "sqlalchemy"):  # fmt: skip
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            out[pkg] = "absent"
-    return out
+    """Python and the versions of every library an analysis run depends on."""
+    packages = ("foresight", "numpy", "scikit-learn", "umap-learn", "hdbscan", "sentence-transformers",
+                "torch", "jieba", "sqlalchemy")  # fmt: skip
+    return {"python": platform.python_version(), **package_versions(packages)}
 
 
 def corpus_fingerprint(doc_ids: list[int], texts: list[str]) -> str:

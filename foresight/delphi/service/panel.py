@@ -1,4 +1,4 @@
-"""The expert pool (专家库): experts CRUD, bulk import from CSV/XLSX, and the panel coverage matrix.
+"""The expert pool (专家库): experts CRUD and bulk import from CSV/XLSX (coverage: :mod:`.coverage`).
 
 Imports accept English or Chinese column headers (``name``/``姓名``, ``email``/``邮箱``,
 ``organization``/``单位``, ``region``/``地区``, ``stakeholder_group``/``类别``, ``fields``/``领域``,
@@ -22,9 +22,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from foresight.db.models import Comment, Expert, Invitation, Response
-from foresight.db.models.delphi import STAKEHOLDER_GROUPS
 from foresight.delphi.service.audit import record_event
 from foresight.delphi.service.common import as_utc
+from foresight.delphi.service.coverage import coverage as coverage  # re-exported: the panel's API
 from foresight.delphi.service.errors import ConflictError, FieldError, InvalidInput, NotFoundError
 
 StakeholderGroup = Literal["academia", "industry", "government", "finance", "other"]
@@ -374,38 +374,3 @@ def import_experts(
         },
     )
     return report
-
-
-# --- coverage ----------------------------------------------------------------------------------------
-
-
-def coverage(session: Session) -> dict[str, Any]:
-    """Panel coverage: experts per field × stakeholder group, with totals and uncovered cells.
-
-    Returns
-    -------
-    dict
-        ``groups`` (column order), ``rows`` (``field``, ``counts`` per group, ``total``), ``totals`` per
-        group, ``total`` experts, ``experts_without_field`` and ``empty_cells`` (field, group) pairs.
-    """
-    experts = list(session.scalars(select(Expert).where(Expert.name != "[erased]")))
-    groups = list(STAKEHOLDER_GROUPS)
-    matrix: dict[str, dict[str, int]] = {}
-    for expert in experts:
-        for name in expert.fields:
-            matrix.setdefault(name, dict.fromkeys(groups, 0))[expert.stakeholder_group] += 1
-    rows = [
-        {"field": name, "counts": counts, "total": sum(counts.values())}
-        for name, counts in sorted(matrix.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
-    ]
-    totals = dict.fromkeys(groups, 0)
-    for expert in experts:
-        totals[expert.stakeholder_group] += 1
-    return {
-        "groups": groups,
-        "rows": rows,
-        "totals": totals,
-        "total": len(experts),
-        "experts_without_field": sum(1 for e in experts if not e.fields),
-        "empty_cells": [[name, g] for name, counts in matrix.items() for g in groups if counts[g] == 0],
-    }
