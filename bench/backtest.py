@@ -149,6 +149,22 @@ def actual_growth(
     return out
 
 
+def recompute_actual(
+    records: dict[str, dict[str, Any]], corpus: dict[str, int], cutoff: str, base_months: int, horizon: int
+) -> None:
+    """Set each scored theme's ``actual`` growth for another base and horizon (same formula as above)."""
+    base = [shift(cutoff, -k) for k in range(base_months - 1, -1, -1)]
+    after = period_range(cutoff, LAST_FULL_MONTH)[1 : 1 + horizon]
+    n_base = sum(corpus.get(m, 0) for m in base)
+    n_after = sum(corpus.get(m, 0) for m in after)
+    for record in records.values():
+        if not record.get("scored"):
+            continue
+        b = sum(record["assigned"].get(m, 0) for m in base)
+        h = sum(record["assigned"].get(m, 0) for m in after)
+        record["actual"] = float(np.log((h + 0.5) / (n_after + 1.0)) - np.log((b + 0.5) / (n_base + 1.0)))
+
+
 def top_set(scores: dict[Any, float], k: int) -> set[Any]:
     ranked = sorted(scores, key=lambda t: (-scores[t], t))
     return set(ranked[:k])
@@ -213,6 +229,12 @@ def backtest_cutoff(
     with session_scope(engine) as session:
         stored = session.scalars(select(ThemeIndicators).where(ThemeIndicators.run_id == result.run_id)).all()
         records = {str(row.theme_id): theme_record(row, actual.get(row.theme_id)) for row in stored}
+    all_months = np.asarray(months)
+    for theme_id, record in records.items():  # lets --rescore change the base and horizon
+        mine = all_months[assigned == int(theme_id)]
+        record["assigned"] = {m: int(c) for m, c in zip(*np.unique(mine, return_counts=True), strict=True)}
+        record["scored"] = record["actual"] is not None
+    records["_corpus"] = {m: int(c) for m, c in zip(*np.unique(all_months, return_counts=True), strict=True)}
     print(
         f"\ncut-off {cutoff}: run {result.run_id}, {result.n_documents:,} documents ≤ {until}, "
         f"{result.n_themes} themes ({len(rows)} with ≥ {args.min_docs} documents scored); "
@@ -246,6 +268,10 @@ def momentum_inputs(record: dict[str, Any], recent: int) -> dict[str, float]:
 
 def score_cutoff(records: dict[str, dict[str, Any]], args: argparse.Namespace) -> dict[str, dict[str, float]]:
     """Every ranking of one cut-off against the actual growth of the scored themes."""
+    corpus = records.get("_corpus")
+    records = {t: r for t, r in records.items() if t != "_corpus"}
+    if corpus is not None and args.recompute_target:  # target from the stored assignment counts
+        recompute_actual(records, corpus, args.cutoff_of_records, args.base_months, args.horizon)
     actual = {t: float(r["actual"]) for t, r in records.items() if r["actual"] is not None}
     rescored = scorecards({int(t): r["inputs"] for t, r in records.items()})
     recent = {t: momentum_inputs(records[t], args.recent) for t in actual}
@@ -334,6 +360,11 @@ def main() -> None:
         help="Months of the momentum inputs (default %(default)s).",
     )
     parser.add_argument("--backend", choices=("torch", "onnx"), default="torch", help="Embedding backend.")
+    parser.add_argument(
+        "--recompute-target",
+        action="store_true",
+        help="With --rescore: recompute the actual growth with --base-months and --horizon.",
+    )
     args = parser.parse_args()
     if args.rescore:
         dumped = json.loads(args.rescore.read_text(encoding="utf-8"))
@@ -341,6 +372,7 @@ def main() -> None:
         results = {}
         for cutoff in chosen:
             print(f"\ncut-off {cutoff} (records of {args.rescore}):")
+            args.cutoff_of_records = cutoff
             results[cutoff] = score_cutoff(dumped[cutoff], args)
         summarise(results, args.top)
         return

@@ -12,9 +12,16 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+#: Page size of a new SQLite file (an existing file keeps its own). Stored documents are large rows (an
+#: abstract, a raw source record of ~2 KB): with SQLite's default 4 KiB pages most raw records took a page
+#: each. 8 KiB pages (PostgreSQL's size) made the 37k arXiv store 14 % smaller and its import ~15 % faster
+#: (bench/ingest.py), while one vote or edit still writes few bytes to the write-ahead log.
+SQLITE_PAGE_SIZE = 8192
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")  # before WAL: takes effect on an empty file only
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
