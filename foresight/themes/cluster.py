@@ -3,17 +3,85 @@
 The ``hdbscan`` package, unlike ``sklearn.cluster.HDBSCAN``, keeps prediction data, so new documents can
 be placed into existing themes with ``approximate_predict`` and every document gets soft memberships —
 both needed to assign new documents between full re-runs and to reassign outliers.
+
+hdbscan (0.8.44) derives the clusters its prediction data and soft memberships use from the fitted labels,
+taking for each label the lowest-numbered condensed-tree node its points fall out of. When no point falls
+out of the selected node itself, only out of its sub-clusters, that is a child: the cluster's other
+children then predict as noise and the clusters' numbering shifts, so ``approximate_predict`` on the
+training points disagreed with ``labels_`` (seen with UMAP output; a ``max_cluster_size`` cap makes it
+likelier). ``selected_nodes`` takes the lowest common ancestor instead, the node HDBSCAN selected, and
+``_LabelConsistentHDBSCAN`` hands that selection to the prediction code.
 """
 
 from __future__ import annotations
 
 import warnings
+from functools import cache
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.utils.validation import check_array, check_is_fitted
+
+
+def selected_nodes(condensed_tree: NDArray[Any], labels: NDArray[np.int64]) -> list[int]:
+    """The condensed-tree node of each cluster label: the lowest common ancestor of its points' parents.
+
+    Parameters
+    ----------
+    condensed_tree : structured ndarray
+        hdbscan's raw condensed tree (fields ``parent``, ``child``, ``child_size``).
+    labels : ndarray of shape (n_samples,)
+        The fitted labels (``-1`` for noise).
+
+    Returns
+    -------
+    list of int
+        Node id of cluster ``0``, ``1``, …, in label order (node ids grow with depth, so sorting them
+        keeps the order hdbscan's prediction code numbers them in only when it agrees with the labels).
+    """
+    points = condensed_tree[condensed_tree["child_size"] == 1]
+    branches = condensed_tree[condensed_tree["child_size"] > 1]
+    parent_of = dict(zip(branches["child"].tolist(), branches["parent"].tolist(), strict=True))
+
+    def path_to_root(node: int) -> list[int]:
+        path = [node]
+        while path[-1] in parent_of:
+            path.append(parent_of[path[-1]])
+        return path
+
+    point_labels = labels[points["child"]]
+    nodes = []
+    for label in range(int(labels.max()) + 1 if labels.size else 0):
+        parents = np.unique(points["parent"][point_labels == label]).tolist()
+        common = set(path_to_root(parents[0]))
+        for node in parents[1:]:
+            common &= set(path_to_root(node))
+        nodes.append(max(common))  # the deepest common ancestor: children are numbered after parents
+    return nodes
+
+
+@cache
+def _hdbscan_class() -> type:
+    """``hdbscan.HDBSCAN`` whose prediction data uses the clusters of ``labels_`` (module docstring)."""
+    import hdbscan
+
+    class _LabelConsistentHDBSCAN(hdbscan.HDBSCAN):
+        @property
+        def condensed_tree_(self) -> Any:
+            tree = super().condensed_tree_
+            selected = selected_nodes(self._condensed_tree, np.asarray(self.labels_))
+            if sorted(selected) != selected:
+                raise RuntimeError("cluster numbering disagrees with the condensed tree")
+            tree._select_clusters = lambda: list(selected)
+            return tree
+
+        @condensed_tree_.setter
+        def condensed_tree_(self, value: Any) -> None:
+            self._condensed_tree = value
+
+    return _LabelConsistentHDBSCAN
 
 
 class HDBSCANClusterer(ClusterMixin, BaseEstimator):
@@ -86,7 +154,6 @@ class HDBSCANClusterer(ClusterMixin, BaseEstimator):
         HDBSCANClusterer
             The fitted clusterer.
         """
-        import hdbscan
 
         data = check_array(X, dtype=np.float64)
         n = data.shape[0]
@@ -99,7 +166,7 @@ class HDBSCANClusterer(ClusterMixin, BaseEstimator):
         max_size = int(share * n) if share is not None and share < 1 else 0
         if max_size < 10 * mcs:
             max_size = 0  # small corpora: a cap near the smallest theme would forbid real clusters
-        self.model_ = hdbscan.HDBSCAN(
+        self.model_ = _hdbscan_class()(
             min_cluster_size=mcs,
             min_samples=min_samples,
             cluster_selection_method=self.cluster_selection_method,
