@@ -30,11 +30,11 @@ def test_selected_node_is_the_common_ancestor_even_when_no_point_leaves_it_direc
 
 def test_approximate_predict_and_memberships_reproduce_the_labels_of_the_training_points() -> None:
     X, _ = make_blobs(n_samples=900, centers=[[0, 0], [0, 3], [3, 0], [12, 12], [-12, 8]], random_state=4)
-    X = np.vstack([X, X[:300] + [0.0, 40.0]])  # more blobs, so that a cap forces sub-clusters
+    X = np.vstack([X, X[:300] + np.array([0.0, 40.0])])  # more blobs, so that a cap forces sub-clusters
     for share in (None, 0.2):  # a cap selects sub-clusters of a capped node
         model = HDBSCANClusterer(min_cluster_size=15, max_cluster_share=share).fit(X)
         assert model.n_clusters_ >= 3
-        predicted, strengths = model.predict(X)
+        predicted, _ = model.predict(X)
         members = model.labels_ >= 0
         assert np.mean(predicted[members] == model.labels_[members]) > 0.98
         soft = model.membership()
