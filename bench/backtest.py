@@ -21,10 +21,16 @@ of actual growth; Klavans & Boyack), and Spearman's ρ, per cut-off and as mean 
 beside the expectation of a random ranking. Only themes with at least ``--min-docs`` documents up to the
 cut-off are scored.
 
-The scorecard's design and weights were chosen on the cut-offs 2025-10…2025-12 (seed 0); 2026-01…2026-03
-were held out. Note that with a base of 3 months the target rewards themes whose recent share happened to
-be low (regression to the mean): on the design cut-offs *minus* the 12-month log-share slope ranks best.
-That is no emergence indicator and is not used.
+The scorecard's design and weights were chosen on a 6,000-document sample with the cut-offs
+2025-10…2025-12 (seed 0); 2026-01…2026-03 were held out. With a base of 3 months on that sample the target
+mostly rewarded themes whose recent share happened to be low (regression to the mean): there *minus* the
+12-month log-share slope ranked best. That is no emergence indicator and is not used.
+
+The evaluation protocol was then fixed before it was run (and the scorecard left unchanged): the whole
+corpus, the ONNX int8 embeddings, the default (scaling) smallest theme, the six cut-offs 2025-10…2026-03, a
+6-month base, a 3-month horizon (the same for every cut-off, so that 2026-03 can be measured to 2026-06),
+themes with at least 30 documents at the cut-off. ``--rescore DUMP --recompute-target`` with other
+``--base-months``/``--horizon`` shows how much the verdict depends on that choice.
 
 ``--dump`` writes each theme's record (raw scorecard inputs, indicator values, monthly series, actual
 growth) and ``--rescore`` scores such a file again without clustering or embedding.
@@ -36,11 +42,12 @@ A reused ``--store`` keeps its cached embeddings; its earlier analysis runs are 
 later cut-off's run would otherwise be the "previous run" of an earlier one and leak later data through
 lineage stability. A kept store also keeps its sample: ``--seed`` then changes the clustering seed only.
 
-Usage::
+Usage (the protocol above; about 30 minutes of embedding on two cores the first time, then ~7 minutes)::
 
-    .venv/bin/python bench/backtest.py --max-docs 6000 --backend onnx --store /tmp/bt.db \
-        --cutoffs 2025-10 2025-11 2025-12 2026-01 2026-02 2026-03 --min-cluster-size 12 --dump /tmp/bt.json
-    .venv/bin/python bench/backtest.py --rescore /tmp/bt.json --cutoffs 2026-01 2026-02 2026-03
+    .venv/bin/python bench/backtest.py --max-docs 0 --backend onnx --store /tmp/bt.db \
+        --cutoffs 2025-10 2025-11 2025-12 2026-01 2026-02 2026-03 --base-months 6 --horizon 3 \
+        --min-docs 30 --dump /tmp/bt.json
+    .venv/bin/python bench/backtest.py --rescore /tmp/bt.json --recompute-target --base-months 3
 """
 
 from __future__ import annotations
