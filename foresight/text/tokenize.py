@@ -26,9 +26,7 @@ import threading
 from collections import OrderedDict
 from functools import lru_cache
 from sys import intern
-from typing import NamedTuple
-
-import rjieba
+from typing import Any, NamedTuple
 
 from foresight.text.stopwords import STOPWORDS, STOPWORDS_EN
 
@@ -65,6 +63,14 @@ class SegmentCacheInfo(NamedTuple):
     misses: int
     size: int
     maxsize: int
+
+
+@lru_cache(maxsize=1)
+def _rjieba() -> Any:
+    """Import rjieba on first use (it builds jieba's dictionary on import, about 0.1 s)."""
+    import rjieba
+
+    return rjieba
 
 
 def has_han(text: str) -> bool:
@@ -139,7 +145,7 @@ def segment(text: str) -> tuple[str, ...]:
             _segments.move_to_end(key)
             _segment_stats["hits"] += 1
             return words
-    words = tuple(intern(w.strip().lower()) for w in rjieba.cut(text, True))
+    words = tuple(intern(w.strip().lower()) for w in _rjieba().cut(text, True))
     with _segments_lock:
         _segment_stats["misses"] += 1
         _segments[key] = words

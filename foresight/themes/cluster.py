@@ -38,8 +38,8 @@ def selected_nodes(condensed_tree: NDArray[Any], labels: NDArray[np.int64]) -> l
     Returns
     -------
     list of int
-        Node id of cluster ``0``, ``1``, …, in label order (node ids grow with depth, so sorting them
-        keeps the order hdbscan's prediction code numbers them in only when it agrees with the labels).
+        Node id of cluster ``0``, ``1``, … in label order. HDBSCAN numbers its labels in the order of
+        the selected node ids, so the list comes out sorted, as hdbscan's prediction code expects.
     """
     points = condensed_tree[condensed_tree["child_size"] == 1]
     branches = condensed_tree[condensed_tree["child_size"] > 1]

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+import re
+from pathlib import Path
+
+import jieba
 import pytest
 
 from foresight.text import STOPWORDS_EN, STOPWORDS_ZH, has_han, stopwords_for, tokenize, tokenize_many
+from foresight.text.tokenize import segment
 
 
 def test_english_words_are_lower_cased_without_stop_words_numbers_or_punctuation() -> None:
@@ -95,3 +102,23 @@ def test_patent_claim_boilerplate_is_no_keyword() -> None:
     """The English counterpart of 本发明/所述: patent phrasing must not become a theme's keyword."""
     text = "The present invention relates to a battery, wherein said plurality of electrodes thereof"
     assert tokenize(text, "en") == ["battery", "electrodes"]
+
+
+def test_segmentation_gives_jiebas_han_words_on_real_chinese_abstracts() -> None:
+    han = re.compile(r"[\u4e00-\u9fff]")
+    path = Path(__file__).parents[2] / "data" / "demo" / "csl-sample.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        records = [json.loads(line) for _, line in zip(range(300), handle, strict=False)]
+    texts = [f"{r.get('title') or ''}。{r.get('abstract') or ''}" for r in records]
+    assert len(texts) == 300
+    jieba.setLogLevel(60)
+    for text in texts:
+        expected = [w.strip().lower() for w in jieba.lcut(text) if han.search(w)]
+        assert [w for w in segment(text) if han.search(w)] == expected
+
+
+def test_latin_words_joined_by_hyphens_stay_whole_inside_chinese_text() -> None:
+    tokens = tokenize("锆石U-Pb年龄与Cl-HCO3-Na型水化学特征", "zh")
+    assert "u-pb" in tokens
+    assert "cl-hco3-na" in tokens
+    assert "锆石" in tokens
