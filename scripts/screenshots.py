@@ -17,9 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tests.ci import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.ui.streamlit_server import (  # noqa: E402  (the repository root must be importable first)
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PAGE_TIMEOUT_MS,
     screenshot_pages,
     serve,

@@ -4,6 +4,8 @@ on such a store (``settings``, ``app``, ``client``, ``app_engine``) for the API 
 PostgreSQL tests use a fresh schema per test on ``FORESIGHT_TEST_POSTGRES_URL`` (default: the local
 server at 127.0.0.1:5432, database ``test``). When the server cannot be reached they are skipped with a
 reason, except under CI (``CI=true``) or ``FORESIGHT_REQUIRE_POSTGRES=1``, where that is a failure.
+Under CI a run that skipped any test fails (``pytest_sessionfinish``): CI runs everything a laptop may
+skip (see ``tests/ci.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy.orm import Session
 from foresight.db.migrate import upgrade
 from foresight.db.session import make_engine, session_scope
 from foresight.settings import Settings
+from tests.ci import IN_CI, require
 
 if TYPE_CHECKING:  # the app is imported by its fixtures only, so database-only tests do not load it
     from fastapi import FastAPI
@@ -30,9 +33,7 @@ if TYPE_CHECKING:  # the app is imported by its fixtures only, so database-only 
 POSTGRES_URL = os.environ.get(
     "FORESIGHT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-REQUIRE_POSTGRES = (
-    os.environ.get("CI", "").lower() == "true" or os.environ.get("FORESIGHT_REQUIRE_POSTGRES") == "1"
-)
+REQUIRE_POSTGRES = IN_CI or os.environ.get("FORESIGHT_REQUIRE_POSTGRES") == "1"
 FIXTURES = Path(__file__).parent / "fixtures"
 ADMIN_TOKEN = "admin-token-for-tests-0123456789"
 SECRET_KEY = "secret-key-for-tests-0123456789abcdef"
@@ -49,13 +50,21 @@ def _postgres_available() -> str | None:
     return None
 
 
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI, fail a run in which any test was skipped: CI must run what a laptop may skip."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if not IN_CI or reporter is None or exitstatus != pytest.ExitCode.OK:
+        return
+    skipped = reporter.stats.get("skipped", [])
+    if skipped:
+        reporter.write_line(f"CI=true: {len(skipped)} skipped; under CI every test must run", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     problem = _postgres_available()
-    if problem:
-        if REQUIRE_POSTGRES:
-            pytest.fail(f"PostgreSQL is required here but unreachable at {POSTGRES_URL}: {problem}")
-        pytest.skip(f"PostgreSQL unreachable at {POSTGRES_URL} ({problem}); set CI=true to make this fail")
+    require(problem is None, f"PostgreSQL at {POSTGRES_URL} ({problem})", strict=REQUIRE_POSTGRES)
     return POSTGRES_URL
 
 

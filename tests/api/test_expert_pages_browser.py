@@ -5,13 +5,14 @@ to Chinese, answer, save a draft, submit — and find the answers in the databas
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import uvicorn
+from playwright import sync_api as playwright_api
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,23 +20,10 @@ from api.main import create_app
 from foresight.db.models import Response, Round
 from foresight.settings import Settings
 from foresight.store import open_store
+from tests.ci import CHROMIUM, CHROMIUM_ARGS, free_port, require_chromium
 from tests.delphi_service.helpers import build_panel, open_survey
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-uvicorn = pytest.importorskip("uvicorn")
-
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -45,15 +33,10 @@ PHONE = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Settings, dict[int, str], list[int]]]:
     """uvicorn on a free 127.0.0.1 port over a SQLite store with a survey whose round 1 is open."""
+    require_chromium()
     settings = Settings(
         data_dir=tmp_path,
         secret_key="browser-test-secret-0123456789ab",
@@ -66,7 +49,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Settings, dict[int, str], list
         items = list(rnd.items_asked)
         s.commit()
     engine.dispose()
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     )
@@ -83,7 +66,6 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Settings, dict[int, str], list
         thread.join(timeout=10)
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium")
 def test_expert_answers_on_a_phone_without_javascript(
     served: tuple[str, Settings, dict[int, str], list[int]],
 ) -> None:
@@ -146,7 +128,6 @@ def test_expert_answers_on_a_phone_without_javascript(
     }
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium")
 def test_round_two_feedback_on_a_phone(served: tuple[str, Settings, dict[int, str], list[int]]) -> None:
     base, settings, tokens, items = served
     engine = open_store(settings, migrate=False)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,21 +20,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tests.ci import free_port
 from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "ui" / "app.py"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # The dashboard's environment that must not leak in from the caller's shell.
 UI_ENV = ("FORESIGHT_UI_ANALYSTS", "FORESIGHT_UI_OPEN", "FORESIGHT_UI_LANGUAGE")
 # Page file stems (their url paths), in the sidebar's order.
@@ -51,12 +40,6 @@ PAGES = page_titles("en")
 # Generous: the first run imports pandas/plotly and may migrate the store on a busy 2-core machine.
 START_TIMEOUT = 180.0
 PAGE_TIMEOUT_MS = 120_000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _healthy(base: str) -> bool:

@@ -9,21 +9,20 @@ where that is a failure (``scripts/ensure-chromium.sh`` installs it).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright import sync_api as playwright_api
 from sqlalchemy import func, select
 
 from foresight.db.models import CurationOp, RetiredTheme, Theme, ThemeMembership
 from foresight.db.session import make_engine, session_scope
+from tests.ci import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.ui.fixture_store import build_store
 from tests.ui.streamlit_server import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PAGE_TIMEOUT_MS,
     PAGES,
     ROOT,
@@ -35,27 +34,16 @@ from tests.ui.streamlit_server import (
 )
 from ui import auth
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = ROOT / "test-artifacts" / "dashboard"
-REQUIRE_BROWSER = os.environ.get("CI", "").lower() == "true"
 ANALYST, PASSWORD = "Li Wei", "browser-test-password"
 REASON = "Reason (recorded in the edit log)"
-
-
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    if REQUIRE_BROWSER:
-        pytest.fail(f"Debian's chromium is required under CI but missing at {CHROMIUM}")
-    pytest.skip(f"Debian's chromium is not installed at {CHROMIUM}; set CI=true to make this fail")
 
 
 @pytest.fixture
 def dashboard(tmp_path: Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """``(base URL, store URL, fixture ids)``: Streamlit over a fresh fixture store with one analyst."""
-    _require_chromium()
+    require_chromium()
     url = f"sqlite:///{(tmp_path / 'foresight.db').as_posix()}"
     ids = build_store(url)
     analysts = f"{ANALYST}:{auth.hash_password(PASSWORD, iterations=auth.MIN_ITERATIONS)}"
