@@ -141,10 +141,15 @@ class _Text:
         self.title, self.abstract = title, abstract
 
 
+def share_growth(base: int, base_total: int, after: int, after_total: int) -> float:
+    """``ln((n_h + ½)/(N_h + 1)) − ln((n_b + ½)/(N_b + 1))``: growth of a theme's share, base to horizon."""
+    return float(np.log((after + 0.5) / (after_total + 1.0)) - np.log((base + 0.5) / (base_total + 1.0)))
+
+
 def actual_growth(
     assigned: np.ndarray, months: list[str], themes: list[int], base: list[str], horizon: list[str]
 ) -> dict[int, float]:
-    """``ln((n_h + ½)/(N_h + 1)) − ln((n_b + ½)/(N_b + 1))`` per theme: share growth from base to horizon."""
+    """``share_growth`` of every theme, counting the documents assigned to it in the base and the horizon."""
     in_base = np.isin(months, base)
     in_horizon = np.isin(months, horizon)
     n_base, n_horizon = int(in_base.sum()), int(in_horizon.sum())
@@ -152,14 +157,14 @@ def actual_growth(
     for theme in themes:
         b = int(((assigned == theme) & in_base).sum())
         h = int(((assigned == theme) & in_horizon).sum())
-        out[theme] = float(np.log((h + 0.5) / (n_horizon + 1.0)) - np.log((b + 0.5) / (n_base + 1.0)))
+        out[theme] = share_growth(b, n_base, h, n_horizon)
     return out
 
 
 def recompute_actual(
     records: dict[str, dict[str, Any]], corpus: dict[str, int], cutoff: str, base_months: int, horizon: int
 ) -> None:
-    """Set each scored theme's ``actual`` growth for another base and horizon (same formula as above)."""
+    """Set each scored theme's ``actual`` growth (``share_growth``) for another base and horizon."""
     base = [shift(cutoff, -k) for k in range(base_months - 1, -1, -1)]
     after = period_range(cutoff, LAST_FULL_MONTH)[1 : 1 + horizon]
     n_base = sum(corpus.get(m, 0) for m in base)
@@ -169,7 +174,7 @@ def recompute_actual(
             continue
         b = sum(record["assigned"].get(m, 0) for m in base)
         h = sum(record["assigned"].get(m, 0) for m in after)
-        record["actual"] = float(np.log((h + 0.5) / (n_after + 1.0)) - np.log((b + 0.5) / (n_base + 1.0)))
+        record["actual"] = share_growth(b, n_base, h, n_after)
 
 
 def top_set(scores: dict[Any, float], k: int) -> set[Any]:
